@@ -1,0 +1,303 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"vigie/api"
+	"vigie/moderation"
+	"vigie/rules"
+	"vigie/storage"
+)
+
+const testToken = "t1"
+
+type testServer struct {
+	URL string
+	DB  *storage.DB
+	Svc *moderation.Service
+}
+
+// newTestServer runs the real HTTP stack on loopback over a real SQLite file.
+func newTestServer(t *testing.T) *testServer { return newServer(t, true) }
+
+func newBenchServer(b *testing.B, grouped bool) *testServer { return newServer(b, grouped) }
+
+func newServer(t testing.TB, grouped bool) *testServer {
+	t.Helper()
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	cfg := storage.Config{Driver: "sqlite", DSN: filepath.Join(t.TempDir(), "vigie.db")}
+	if !grouped {
+		cfg.BatchWait = -1
+	}
+	db, err := storage.Open(ctx, cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := rules.Load(rules.DefaultSettings(), rules.Options{Languages: []string{"fr", "en"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := moderation.NewService(db, rs, moderation.Options{Limits: moderation.Limits{MaxTextBytes: 4096}})
+	h := api.New(api.Deps{Service: svc, Tokens: api.NewTokens([]string{hashToken(testToken)}), Log: log, Ping: db.Ping})
+	srv := httptest.NewServer(h)
+	t.Cleanup(func() {
+		srv.Close()
+		if err := db.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	return &testServer{URL: srv.URL, DB: db, Svc: svc}
+}
+
+func hashToken(tok string) string {
+	return "sha256:" + fmt.Sprintf("%x", sha256Sum(tok))
+}
+
+type response struct {
+	Status int
+	Body   map[string]any
+	Raw    []byte
+}
+
+func (s *testServer) do(t testing.TB, method, path, token string, body []byte) response {
+	t.Helper()
+	req, err := http.NewRequest(method, s.URL+path, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	r := response{Status: resp.StatusCode, Raw: raw}
+	if len(raw) > 0 && raw[0] == '{' {
+		if err := json.Unmarshal(raw, &r.Body); err != nil {
+			t.Fatalf("answer is not JSON: %v: %s", err, raw)
+		}
+	}
+	return r
+}
+
+func (s *testServer) post(t *testing.T, v any) response {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.do(t, "POST", "/api/v1/comments", testToken, b)
+}
+
+// eventCount reads the chain head: the number of events ever written.
+func (s *testServer) eventCount(t *testing.T) int64 {
+	t.Helper()
+	seq, _, err := s.DB.Head(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return seq
+}
+
+func (s *testServer) commentCount(t *testing.T) int {
+	t.Helper()
+	cs, err := s.DB.Comments(context.Background(), 0, 100000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(cs)
+}
+
+func TestIntakeAppliesTheVerdict(t *testing.T) {
+	s := newTestServer(t)
+	insult := "Vous n'êtes qu'un connard, monsieur le ministre."
+	cases := []struct {
+		name, text, status string
+		span               string // the matched text that must be in the verdict
+	}{
+		{"thanks are published", "Merci pour ces explications très claires.", "published", ""},
+		{"a plain French insult is refused", insult, "refused", "connard"},
+		{"an e-mail address waits for review", "Écrivez-moi à jean.dupont@example.fr pour en parler.", "pending", "jean.dupont@example.fr"},
+	}
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := s.post(t, map[string]any{"source": "api:test", "external_id": fmt.Sprint(i + 1), "text": tc.text})
+			if r.Status != http.StatusCreated {
+				t.Fatalf("status %d, want 201: %s", r.Status, r.Raw)
+			}
+			if got := r.Body["status"]; got != tc.status {
+				t.Fatalf("status %q, want %q: %s", got, tc.status, r.Raw)
+			}
+			if r.Body["id"].(float64) <= 0 {
+				t.Fatalf("no comment id: %s", r.Raw)
+			}
+			v := r.Body["verdict"].(map[string]any)
+			if v["ruleset_version"] == "" {
+				t.Errorf("verdict has no ruleset version: %s", r.Raw)
+			}
+			if tc.span == "" {
+				return
+			}
+			found := false
+			for _, m := range v["matches"].([]any) {
+				m := m.(map[string]any)
+				start, end := int(m["start"].(float64)), int(m["end"].(float64))
+				if tc.text[start:end] == tc.span && m["text"] == tc.span && m["rule"] != "" && m["category"] != "" {
+					found = true
+				}
+			}
+			if !found {
+				t.Fatalf("no match with span %q, rule and category in %s", tc.span, r.Raw)
+			}
+			if tc.status == "refused" && v["category"] == "" {
+				t.Errorf("refusal without a category: %s", r.Raw)
+			}
+		})
+	}
+}
+
+func TestIntakeIsIdempotent(t *testing.T) {
+	s := newTestServer(t)
+	body := map[string]any{"source": "api:test", "external_id": "42", "text": "Espèce de connard."}
+	first := s.post(t, body)
+	second := s.post(t, body)
+	if first.Status != http.StatusCreated || second.Status != http.StatusOK {
+		t.Fatalf("statuses %d then %d, want 201 then 200", first.Status, second.Status)
+	}
+	if first.Body["id"] != second.Body["id"] || first.Body["status"] != second.Body["status"] {
+		t.Fatalf("repeat answered differently:\n%s\n%s", first.Raw, second.Raw)
+	}
+	if n := s.commentCount(t); n != 1 {
+		t.Errorf("%d comments stored, want 1", n)
+	}
+	if n := s.eventCount(t); n != 1 {
+		t.Errorf("%d events written, want 1", n)
+	}
+}
+
+func TestIntakeRejectsBadInputAndWritesNothing(t *testing.T) {
+	s := newTestServer(t)
+	ok := `{"source":"api:test","external_id":"1","text":"Bonjour"}`
+	big := `{"source":"api:test","external_id":"1","text":"` + strings.Repeat("a", 2<<20) + `"}`
+	cases := []struct {
+		name   string
+		token  string
+		body   []byte
+		status int
+		code   string
+		field  string
+	}{
+		{"invalid UTF-8", testToken, []byte("{\"source\":\"api:test\",\"external_id\":\"1\",\"text\":\"caf\xe9\"}"), 400, "invalid_utf8", ""},
+		{"malformed JSON", testToken, []byte(`{"source":"api:test",`), 400, "malformed_json", ""},
+		{"not an object", testToken, []byte(`["a"]`), 400, "invalid", ""},
+		{"trailing data", testToken, []byte(ok + `{}`), 400, "malformed_json", ""},
+		{"missing text", testToken, []byte(`{"source":"api:test","external_id":"1"}`), 400, "invalid", "text"},
+		{"missing source", testToken, []byte(`{"external_id":"1","text":"Bonjour"}`), 400, "invalid", "source"},
+		{"missing external_id", testToken, []byte(`{"source":"api:test","text":"Bonjour"}`), 400, "invalid", "external_id"},
+		{"blank text", testToken, []byte(`{"source":"api:test","external_id":"1","text":"  "}`), 400, "invalid", "text"},
+		{"text over the maximum", testToken, []byte(`{"source":"api:test","external_id":"1","text":"` + strings.Repeat("é", 2049) + `"}`), 400, "invalid", "text"},
+		{"wrong type", testToken, []byte(`{"source":"api:test","external_id":1,"text":"Bonjour"}`), 400, "invalid", "external_id"},
+		{"unknown field", testToken, []byte(`{"source":"api:test","external_id":"1","text":"Bonjour","txet":"x"}`), 400, "invalid", "txet"},
+		{"bad created_at", testToken, []byte(`{"source":"api:test","external_id":"1","text":"Bonjour","created_at":"yesterday"}`), 400, "invalid", "created_at"},
+		{"2 MiB body", testToken, []byte(big), 413, "too_large", ""},
+		{"wrong token", "nope", []byte(ok), 401, "unauthorized", ""},
+		{"no token", "", []byte(ok), 401, "unauthorized", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := s.do(t, "POST", "/api/v1/comments", tc.token, tc.body)
+			if r.Status != tc.status {
+				t.Fatalf("status %d, want %d: %.300s", r.Status, tc.status, r.Raw)
+			}
+			e, _ := r.Body["error"].(map[string]any)
+			if e == nil {
+				t.Fatalf("no JSON error object: %.300s", r.Raw)
+			}
+			if e["code"] != tc.code || e["message"] == "" || e["request_id"] == "" {
+				t.Errorf("error %v, want code %q with a message and a request id", e, tc.code)
+			}
+			if tc.field != "" && e["field"] != tc.field {
+				t.Errorf("error field %v, want %q", e["field"], tc.field)
+			}
+			if n := s.eventCount(t); n != 0 {
+				t.Errorf("%d events written after a refused request, want 0", n)
+			}
+			if n := s.commentCount(t); n != 0 {
+				t.Errorf("%d comments stored after a refused request, want 0", n)
+			}
+		})
+	}
+}
+
+func TestGetCommentShowsVerdictAndHistory(t *testing.T) {
+	s := newTestServer(t)
+	text := `<script>alert("x")</script> espèce de connard`
+	r := s.post(t, map[string]any{"source": "api:test", "external_id": "7", "text": text,
+		"author": map[string]any{"id": "u1", "name": "Ana"}, "created_at": "2026-11-27T09:00:00Z"})
+	id := int64(r.Body["id"].(float64))
+	if _, err := s.Svc.Decide(context.Background(), moderation.Decision{CommentID: id, To: moderation.StatusPublished,
+		Actor: "moderator:1", Route: moderation.RouteAppeal, Note: "appeal upheld"}); err != nil {
+		t.Fatal(err)
+	}
+	g := s.do(t, "GET", fmt.Sprintf("/api/v1/comments/%d", id), testToken, nil)
+	if g.Status != 200 {
+		t.Fatalf("status %d: %s", g.Status, g.Raw)
+	}
+	if bytes.Contains(g.Raw, []byte("<script>")) {
+		t.Errorf("comment text is not escaped in JSON: %s", g.Raw)
+	}
+	if g.Body["text"] != text || g.Body["status"] != "published" {
+		t.Errorf("got text %q status %q", g.Body["text"], g.Body["status"])
+	}
+	evs := g.Body["events"].([]any)
+	if len(evs) != 2 {
+		t.Fatalf("%d events, want 2: %s", len(evs), g.Raw)
+	}
+	first, second := evs[0].(map[string]any), evs[1].(map[string]any)
+	if first["from"] != "new" || first["to"] != "refused" || first["route"] != "rules" || first["automation"] != "fully" {
+		t.Errorf("first event %v", first)
+	}
+	if second["from"] != "refused" || second["to"] != "published" || second["route"] != "appeal" || second["prev_hash"] != first["hash"] {
+		t.Errorf("second event %v does not follow %v", second, first)
+	}
+	for _, tc := range []struct {
+		path   string
+		token  string
+		status int
+	}{
+		{"/api/v1/comments/999", testToken, 404},
+		{"/api/v1/comments/abc", testToken, 400},
+		{fmt.Sprintf("/api/v1/comments/%d", id), "", 401},
+	} {
+		if r := s.do(t, "GET", tc.path, tc.token, nil); r.Status != tc.status {
+			t.Errorf("GET %s: status %d, want %d", tc.path, r.Status, tc.status)
+		}
+	}
+}
+
+func TestHealthAndMetrics(t *testing.T) {
+	s := newTestServer(t)
+	if r := s.do(t, "GET", "/healthz", "", nil); r.Status != 200 || r.Body["status"] != "ok" {
+		t.Fatalf("healthz: %d %s", r.Status, r.Raw)
+	}
+	s.post(t, map[string]any{"source": "api:test", "external_id": "1", "text": "Bonjour à tous"})
+	r := s.do(t, "GET", "/metrics", "", nil)
+	if r.Status != 200 || !bytes.Contains(r.Raw, []byte(`vigie_intake_comments_total{status="published"} 1`)) {
+		t.Fatalf("metrics: %d %.2000s", r.Status, r.Raw)
+	}
+}

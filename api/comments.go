@@ -1,0 +1,205 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+
+	"vigie/moderation"
+	"vigie/rules"
+)
+
+// intakeRequest is the body of POST /api/v1/comments.
+type intakeRequest struct {
+	Source     string     `json:"source"`
+	ExternalID string     `json:"external_id"`
+	Text       *string    `json:"text"`
+	Author     authorJSON `json:"author"`
+	ThreadID   string     `json:"thread_id"`
+	ParentID   string     `json:"parent_id"`
+	CreatedAt  *time.Time `json:"created_at"`
+}
+
+type authorJSON struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+type intakeResponse struct {
+	ID      int64         `json:"id"`
+	Status  string        `json:"status"`
+	Verdict rules.Verdict `json:"verdict"`
+}
+
+// readBody reads at most max bytes; a larger body is a 413 whatever its
+// Content-Length claims.
+func readBody(c *gin.Context, max int64) ([]byte, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, max))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, &Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large",
+				Message: "request body is larger than " + strconv.FormatInt(max, 10) + " bytes"}
+		}
+		return nil, &Error{Status: http.StatusBadRequest, Code: "bad_body", Message: "could not read the request body"}
+	}
+	return body, nil
+}
+
+// decodeJSON decodes exactly one JSON object, rejecting invalid UTF-8 first:
+// encoding/json would silently turn it into U+FFFD and we would store a text
+// that nobody wrote.
+func decodeJSON(body []byte, v any) error {
+	if !utf8.Valid(body) {
+		return &Error{Status: http.StatusBadRequest, Code: "invalid_utf8", Message: "request body is not valid UTF-8"}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err)
+	}
+	if dec.More() {
+		return &Error{Status: http.StatusBadRequest, Code: "malformed_json", Message: "request body has data after the JSON object"}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return &Error{Status: http.StatusBadRequest, Code: "malformed_json", Message: "request body has data after the JSON object"}
+	}
+	return nil
+}
+
+func jsonError(err error) error {
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	var timeErr *time.ParseError
+	switch {
+	case errors.As(err, &typeErr):
+		return &Error{Status: http.StatusBadRequest, Code: "invalid", Field: typeErr.Field,
+			Message: typeErr.Field + " must be a JSON " + typeErr.Type.String()}
+	case errors.As(err, &timeErr):
+		return &Error{Status: http.StatusBadRequest, Code: "invalid", Field: "created_at",
+			Message: "created_at must be an RFC 3339 time such as 2026-11-27T10:00:00Z"}
+	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return &Error{Status: http.StatusBadRequest, Code: "malformed_json", Message: "request body is not a valid JSON object"}
+	}
+	if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		f = strings.Trim(f, `"`)
+		return &Error{Status: http.StatusBadRequest, Code: "invalid", Field: f, Message: "unknown field " + f}
+	}
+	return &Error{Status: http.StatusBadRequest, Code: "malformed_json", Message: "request body is not a valid JSON object"}
+}
+
+func (s *Server) postComment(c *gin.Context) error {
+	body, err := readBody(c, s.maxBody)
+	if err != nil {
+		return err
+	}
+	var req intakeRequest
+	if err := decodeJSON(body, &req); err != nil {
+		return err
+	}
+	if req.Text == nil {
+		return moderation.Errorf(moderation.ErrInvalid, "text", "text is required")
+	}
+	n := moderation.NewComment{
+		Source: req.Source, ExternalID: req.ExternalID, Text: *req.Text,
+		Author:   moderation.Author{ID: req.Author.ID, Name: req.Author.Name},
+		ThreadID: req.ThreadID, ParentID: req.ParentID,
+	}
+	if req.CreatedAt != nil {
+		n.CreatedAt = *req.CreatedAt
+	}
+	res, err := s.svc.Intake(c.Request.Context(), n)
+	if err != nil {
+		return err
+	}
+	code := http.StatusCreated
+	label := res.Comment.Status.String()
+	if !res.Created {
+		code, label = http.StatusOK, "duplicate"
+	}
+	s.metrics.intake.WithLabelValues(label).Inc()
+	c.JSON(code, intakeResponse{ID: res.Comment.ID, Status: res.Comment.Status.String(), Verdict: res.Verdict})
+	return nil
+}
+
+// commentJSON is the answer of GET /api/v1/comments/{id}.
+type commentJSON struct {
+	ID         int64          `json:"id"`
+	Source     string         `json:"source"`
+	ExternalID string         `json:"external_id"`
+	ThreadID   string         `json:"thread_id,omitempty"`
+	ParentID   string         `json:"parent_id,omitempty"`
+	Author     authorJSON     `json:"author"`
+	Text       string         `json:"text"`
+	Language   string         `json:"language"`
+	Status     string         `json:"status"`
+	Category   string         `json:"category,omitempty"`
+	CreatedAt  time.Time      `json:"created_at"`
+	ReceivedAt time.Time      `json:"received_at"`
+	Purged     bool           `json:"purged"`
+	Verdict    *rules.Verdict `json:"verdict"`
+	Events     []eventJSON    `json:"events"`
+}
+
+type eventJSON struct {
+	Seq            int64     `json:"seq"`
+	At             time.Time `json:"at"`
+	Actor          string    `json:"actor"`
+	From           string    `json:"from"`
+	To             string    `json:"to"`
+	Route          string    `json:"route"`
+	Automation     string    `json:"automation"`
+	Category       string    `json:"category,omitempty"`
+	RuleIDs        []string  `json:"rule_ids"`
+	RulesetVersion string    `json:"ruleset_version,omitempty"`
+	Note           string    `json:"note,omitempty"`
+	PrevHash       string    `json:"prev_hash"`
+	Hash           string    `json:"hash"`
+}
+
+func (s *Server) getComment(c *gin.Context) error {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return &Error{Status: http.StatusBadRequest, Code: "invalid", Field: "id", Message: "id must be a positive integer"}
+	}
+	ctx := c.Request.Context()
+	cm, err := s.svc.Store().Comment(ctx, id)
+	if err != nil {
+		return err
+	}
+	evs, err := s.svc.Store().Events(ctx, id)
+	if err != nil {
+		return err
+	}
+	out := commentJSON{
+		ID: cm.ID, Source: cm.Source, ExternalID: cm.ExternalID, ThreadID: cm.ThreadID, ParentID: cm.ParentID,
+		Author: authorJSON{ID: cm.Author.ID, Name: cm.Author.Name}, Text: cm.Text, Language: cm.Language,
+		Status: cm.Status.String(), Category: cm.Category, CreatedAt: cm.CreatedAt, ReceivedAt: cm.ReceivedAt,
+		Purged: !cm.PurgedAt.IsZero(), Verdict: cm.Verdict, Events: make([]eventJSON, 0, len(evs)),
+	}
+	for _, e := range evs {
+		from := "new"
+		if e.From != 0 {
+			from = e.From.String()
+		}
+		ids := e.RuleIDs
+		if ids == nil {
+			ids = []string{}
+		}
+		out.Events = append(out.Events, eventJSON{
+			Seq: e.Seq, At: e.At, Actor: e.Actor, From: from, To: e.To.String(), Route: e.Route.String(),
+			Automation: e.Automation.String(), Category: e.Category, RuleIDs: ids,
+			RulesetVersion: e.RulesetVersion, Note: e.Note, PrevHash: e.PrevHash, Hash: e.Hash,
+		})
+	}
+	c.JSON(http.StatusOK, out)
+	return nil
+}

@@ -1,0 +1,169 @@
+// Package public serves the transparency report to anyone: the HTML page
+// (French and English, no JavaScript, no external assets), the same figures
+// as JSON and CSV, and the report API.
+package public
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"vigie/moderation"
+	"vigie/reports"
+)
+
+// Settings are the page's configuration.
+type Settings struct {
+	// AuditRate is the share of automated decisions sampled for blind
+	// audit (reports.audit_rate), stated in the method section; 0 omits it.
+	AuditRate float64
+}
+
+// Deps is what the public pages need.
+type Deps struct {
+	Index *reports.Index
+	// Source, when set, is synced into Index before each report so every
+	// instance serves the figures up to the latest committed event.
+	Source   reports.EventSource
+	Policy   func() reports.Policy // the policy in force (rules reload safe)
+	Clock    moderation.Clock      // nil: system clock
+	Settings Settings
+	Log      *slog.Logger // nil: slog.Default()
+}
+
+type handler struct {
+	Deps
+	tmpl *pageTemplate
+}
+
+// Register mounts GET /transparency, /transparency.json, /transparency.csv
+// and /api/v1/report on r. Templates are parsed here, once.
+func Register(r gin.IRouter, d Deps) {
+	if d.Clock == nil {
+		d.Clock = moderation.SystemClock{}
+	}
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	if d.Policy == nil {
+		d.Policy = func() reports.Policy { return reports.Policy{} }
+	}
+	h := &handler{Deps: d, tmpl: mustParse()}
+	r.GET("/transparency", h.page)
+	r.GET("/transparency.json", h.json)
+	r.GET("/transparency.csv", h.csv)
+	r.GET("/api/v1/report", h.json)
+}
+
+// report syncs the index and computes the figures for the request's period.
+func (h *handler) report(c *gin.Context) (*reports.Report, reports.Period, error) {
+	p, err := periodFromQuery(c, h.Index.Location(), h.Clock.Now())
+	if err != nil {
+		return nil, p, err
+	}
+	if h.Source != nil {
+		ctx, cancel := context.WithTimeout(c.Request.Context(), 5*time.Second)
+		defer cancel()
+		if err := h.Index.Sync(ctx, h.Source); err != nil {
+			// Serve what we have: the page says "data as of", so stale
+			// figures are labelled, never silently wrong.
+			h.Log.Error("transparency: sync failed", "err", err)
+		}
+	}
+	r, err := h.Index.Report(p, reports.ReportOptions{Policy: h.Policy(), Now: h.Clock.Now()})
+	return r, p, err
+}
+
+// periodFromQuery reads ?period= (2026, 2026-Q4, 2026-11) or ?from=&to=
+// (dates, to exclusive); with neither it is the current month.
+func periodFromQuery(c *gin.Context, loc *time.Location, now time.Time) (reports.Period, error) {
+	from, to := c.Query("from"), c.Query("to")
+	if from != "" || to != "" {
+		if from == "" {
+			return reports.Period{}, moderation.Errorf(moderation.ErrInvalid, "from", "from is required with to")
+		}
+		if to == "" {
+			return reports.Period{}, moderation.Errorf(moderation.ErrInvalid, "to", "to is required with from")
+		}
+		return reports.CustomPeriod(from, to, loc)
+	}
+	if s := c.Query("period"); s != "" {
+		return reports.ParsePeriod(s, loc)
+	}
+	return reports.MonthOf(now, loc), nil
+}
+
+// writeError answers the JSON error shape the whole API uses.
+func writeError(c *gin.Context, err error) {
+	var fe *moderation.FieldError
+	if errors.As(err, &fe) && errors.Is(err, moderation.ErrInvalid) {
+		c.JSON(http.StatusBadRequest, gin.H{"error": gin.H{"code": "invalid", "message": fe.Message, "field": fe.Field}})
+		return
+	}
+	c.JSON(http.StatusInternalServerError, gin.H{"error": gin.H{"code": "internal", "message": "the report could not be computed"}})
+}
+
+func (h *handler) json(c *gin.Context) {
+	r, _, err := h.report(c)
+	if err != nil {
+		h.logInternal(err)
+		writeError(c, err)
+		return
+	}
+	c.Header("Content-Type", "application/json; charset=utf-8")
+	c.Header("Cache-Control", "public, max-age=60")
+	c.Header("Access-Control-Allow-Origin", "*")
+	c.Status(http.StatusOK)
+	if err := r.WriteJSON(c.Writer); err != nil {
+		h.Log.Warn("transparency: write json", "err", err)
+	}
+}
+
+func (h *handler) csv(c *gin.Context) {
+	r, p, err := h.report(c)
+	if err != nil {
+		h.logInternal(err)
+		writeError(c, err)
+		return
+	}
+	c.Header("Content-Type", "text/csv; charset=utf-8")
+	c.Header("Content-Disposition", `attachment; filename="vigie-transparency-`+fileLabel(p.Label)+`.csv"`)
+	c.Header("Cache-Control", "public, max-age=60")
+	c.Status(http.StatusOK)
+	if err := r.WriteCSV(c.Writer); err != nil {
+		h.Log.Warn("transparency: write csv", "err", err)
+	}
+}
+
+func (h *handler) logInternal(err error) {
+	if !errors.Is(err, moderation.ErrInvalid) {
+		h.Log.Error("transparency: report", "err", err)
+	}
+}
+
+func fileLabel(s string) string {
+	return strings.NewReplacer("/", "_", " ", "_").Replace(s)
+}
+
+// langOf picks the page language: ?lang=, then Accept-Language, then French.
+func langOf(c *gin.Context) string {
+	switch q := c.Query("lang"); q {
+	case "fr", "en":
+		return q
+	}
+	for _, part := range strings.Split(c.GetHeader("Accept-Language"), ",") {
+		tag, _, _ := strings.Cut(strings.TrimSpace(part), ";")
+		switch strings.ToLower(strings.SplitN(tag, "-", 2)[0]) {
+		case "fr":
+			return "fr"
+		case "en":
+			return "en"
+		}
+	}
+	return "fr"
+}

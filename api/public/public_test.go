@@ -1,0 +1,126 @@
+package public
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"vigie/reports"
+	"vigie/reports/reportstest"
+)
+
+type fixedClock struct{ t time.Time }
+
+func (c fixedClock) Now() time.Time { return c.t }
+
+var testNow = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+
+func testPolicy() reports.Policy {
+	cat := func(id, fr, en, dsa string) reports.Category {
+		return reports.Category{ID: id, Label: map[string]string{"fr": fr, "en": en},
+			Description: map[string]string{"fr": "Description : " + fr, "en": "Description: " + en}, DSACategory: dsa, Ground: "terms"}
+	}
+	return reports.Policy{Categories: []reports.Category{
+		cat("spam", "Messages répétés", "Repeated posts", "STATEMENT_CATEGORY_SCAMS_AND_FRAUD"),
+		cat("insult", "Injures", "Insults", "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH"),
+		cat("hate", "Haine", "Hate", "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH"),
+		cat("off_topic", "Hors sujet", "Off topic", "STATEMENT_CATEGORY_OTHER_VIOLATION_TC"),
+	}}
+}
+
+// newTestServer serves the public routes over a random history.
+func newTestServer(t testing.TB, comments int) (*gin.Engine, *reportstest.Source) {
+	gin.SetMode(gin.ReleaseMode)
+	src := reportstest.History(42, comments, time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC), 80*24*time.Hour)
+	r := gin.New()
+	Register(r, Deps{
+		Index: reports.NewIndex(reports.Options{}), Source: src,
+		Policy: func() reports.Policy { return testPolicy() }, Clock: fixedClock{testNow},
+		Settings: Settings{AuditRate: 0.02},
+	})
+	return r, src
+}
+
+func get(t testing.TB, h http.Handler, url string, hdr ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest("GET", url, nil)
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	return w
+}
+
+func TestPageLanguagesAndContent(t *testing.T) {
+	h, _ := newTestServer(t, 400)
+	cases := []struct {
+		url, accept, want string
+	}{
+		{"/transparency?period=2026-10", "", "Rapport de transparence"},
+		{"/transparency?period=2026-10&lang=en", "", "Moderation transparency report"},
+		{"/transparency?period=2026-Q4", "en-GB,en;q=0.9", "Moderation transparency report"},
+		{"/transparency?from=2026-09-01&to=2026-12-01", "de-DE", "Rapport de transparence"},
+	}
+	for _, c := range cases {
+		w := get(t, h, c.url, "Accept-Language", c.accept)
+		body := w.Body.String()
+		if w.Code != 200 || !strings.Contains(body, c.want) {
+			t.Fatalf("%s: status %d, want %q in page", c.url, w.Code, c.want)
+		}
+		for _, must := range []string{`<svg id="chart"`, `id="headline"`, `id="head-hash"`, "transparency.csv?", "<table"} {
+			if !strings.Contains(body, must) {
+				t.Errorf("%s: page lacks %s", c.url, must)
+			}
+		}
+		if strings.Contains(strings.ToLower(body), "<script") {
+			t.Errorf("%s: page has a script", c.url)
+		}
+	}
+}
+
+func TestBadPeriods(t *testing.T) {
+	h, _ := newTestServer(t, 50)
+	for _, c := range []struct{ url, field string }{
+		{"/api/v1/report?from=2026-13-01&to=2026-12-01", "from"},
+		{"/api/v1/report?from=2026-11-01&to=nope", "to"},
+		{"/api/v1/report?from=2026-11-01", "to"},
+		{"/api/v1/report?from=2026-11-05&to=2026-11-01", "to"},
+		{"/transparency.json?period=2026-Q7", "period"},
+	} {
+		w := get(t, h, c.url)
+		var body struct {
+			Error struct{ Code, Message, Field string }
+		}
+		if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil || w.Code != 400 ||
+			body.Error.Code != "invalid" || body.Error.Field != c.field || body.Error.Message == "" {
+			t.Errorf("%s: got %d %s; want 400 invalid on %s", c.url, w.Code, w.Body, c.field)
+		}
+	}
+	if w := get(t, h, "/transparency?period=garbage"); w.Code != 400 || !strings.Contains(w.Body.String(), `role="alert"`) {
+		t.Errorf("page with a bad period: %d", w.Code)
+	}
+}
+
+func TestJSONAndCSVAgree(t *testing.T) {
+	h, src := newTestServer(t, 300)
+	w := get(t, h, "/api/v1/report?from=2026-09-01&to=2026-12-01")
+	var rep reports.Report
+	if err := json.Unmarshal(w.Body.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Schema != reports.Schema || rep.Cohort.Totals.Received != 300 || rep.Chain.LastSeq != int64(len(src.Events)) {
+		t.Fatalf("report: schema %q received %d seq %d", rep.Schema, rep.Cohort.Totals.Received, rep.Chain.LastSeq)
+	}
+	c := get(t, h, "/transparency.csv?from=2026-09-01&to=2026-12-01")
+	b, _ := io.ReadAll(c.Body)
+	if c.Header().Get("Content-Type") != "text/csv; charset=utf-8" || !strings.Contains(string(b), "cohort,total,,received,300\r\n") {
+		t.Fatalf("csv: %s\n%.300s", c.Header(), b)
+	}
+}

@@ -1,0 +1,91 @@
+// Package api is Vigie's HTTP adapter: the REST intake and read API, health
+// and metrics, and the mounting point of the public pages and moderator UI.
+// Handlers are thin: decode, call the domain, encode.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"vigie/moderation"
+)
+
+// Deps is what the HTTP server needs; cmd/vigie wires it.
+type Deps struct {
+	Service      *moderation.Service
+	Tokens       *Tokens
+	Log          *slog.Logger
+	MaxBodyBytes int64
+	// Ping reports whether the database answers (for /healthz).
+	Ping func(context.Context) error
+	// Mount adds more routes (the public pages) to the router.
+	Mount []func(gin.IRouter)
+}
+
+// Server holds the router and its dependencies.
+type Server struct {
+	svc     *moderation.Service
+	tokens  *Tokens
+	log     *slog.Logger
+	maxBody int64
+	ping    func(context.Context) error
+	metrics *metrics
+	engine  *gin.Engine
+}
+
+func init() { gin.SetMode(gin.ReleaseMode) }
+
+// New builds the HTTP handler.
+func New(d Deps) *Server {
+	s := &Server{svc: d.Service, tokens: d.Tokens, log: d.Log, maxBody: d.MaxBodyBytes, ping: d.Ping, metrics: newMetrics()}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.tokens == nil {
+		s.tokens = NewTokens(nil)
+	}
+	if s.maxBody <= 0 {
+		s.maxBody = 1 << 20
+	}
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.Use(requestIDs(), s.accessLog(), s.recovery(), securityHeaders())
+	r.NoRoute(func(c *gin.Context) {
+		s.abort(c, &Error{Status: http.StatusNotFound, Code: "not_found", Message: "no such route"})
+	})
+	r.NoMethod(func(c *gin.Context) {
+		s.abort(c, &Error{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed", Message: "method not allowed on this route"})
+	})
+
+	r.GET("/healthz", s.healthz)
+	r.GET("/metrics", gin.WrapH(s.metrics.handler()))
+
+	v1 := r.Group("/api/v1")
+	{
+		authed := v1.Group("", s.requireToken())
+		authed.POST("/comments", s.handle(s.postComment))
+		authed.GET("/comments/:id", s.handle(s.getComment))
+	}
+	for _, m := range d.Mount {
+		m(r)
+	}
+	s.engine = r
+	return s
+}
+
+// ServeHTTP makes Server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.ServeHTTP(w, r) }
+
+func (s *Server) healthz(c *gin.Context) {
+	if s.ping != nil {
+		if err := s.ping(c.Request.Context()); err != nil {
+			s.log.Error("health check failed", "err", err)
+			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "database": "down"})
+			return
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ok", "ruleset_version": s.svc.Rules().Version()})
+}

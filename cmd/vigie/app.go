@@ -1,0 +1,108 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+
+	"vigie/moderation"
+	"vigie/rules"
+	"vigie/storage"
+)
+
+// App is the wired system: configuration, logger, database, rules, pipeline.
+type App struct {
+	Config  Config
+	Log     *slog.Logger
+	DB      *storage.DB
+	Service *moderation.Service
+	getenv  func(string) string
+}
+
+// loadConfig reads the config and builds the logger.
+func loadConfig(env *Env, path string) (Config, *slog.Logger, error) {
+	cfg, err := LoadConfig(path, env.Getenv)
+	if err != nil {
+		return Config{}, nil, err
+	}
+	return cfg, newLogger(env, cfg.Log), nil
+}
+
+func newLogger(env *Env, lc LogConfig) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(lc.Level))
+	opts := &slog.HandlerOptions{Level: level}
+	if lc.Format == "json" {
+		return slog.New(slog.NewJSONHandler(env.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(env.Stderr, opts))
+}
+
+// loadRules compiles the configured ruleset.
+func loadRules(cfg Config) (*rules.Ruleset, error) {
+	rs, err := rules.Load(cfg.Rules, rules.Options{Languages: cfg.Languages, BaseDir: cfg.dir})
+	if err != nil {
+		return nil, fmt.Errorf("rules: %w", err)
+	}
+	return rs, nil
+}
+
+// openApp wires everything that needs the database.
+func openApp(ctx context.Context, env *Env, path string) (*App, error) {
+	cfg, log, err := loadConfig(env, path)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := loadRules(cfg)
+	if err != nil {
+		return nil, err
+	}
+	wait := cfg.Database.BatchWait
+	if wait == 0 {
+		wait = -1 // storage reads a negative wait as "one commit per comment"
+	}
+	db, err := storage.Open(ctx, storage.Config{
+		Driver: cfg.Database.Driver, DSN: cfg.databaseDSN(),
+		BatchMax: cfg.Database.BatchMax, BatchWait: wait,
+	}, log)
+	if err != nil {
+		return nil, fmt.Errorf("database: %w", err)
+	}
+	svc := moderation.NewService(db, rs, moderation.Options{Limits: moderation.Limits{MaxTextBytes: cfg.Intake.MaxTextBytes}})
+	return &App{Config: cfg, Log: log, DB: db, Service: svc, getenv: env.Getenv}, nil
+}
+
+// Close drains and closes the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// databaseDSN resolves a SQLite path from the config file's folder.
+func (c *Config) databaseDSN() string {
+	if c.Database.Driver == "sqlite" {
+		return c.Path(c.Database.DSN)
+	}
+	return c.Database.DSN
+}
+
+// apiTokens gathers the accepted token digests: the config's, the one from
+// VIGIE_API_TOKEN (hashed on load) and those of the token file.
+func (c *Config) apiTokens() ([]string, error) {
+	out := append([]string(nil), c.Intake.APITokens...)
+	if c.Intake.TokenFile == "" {
+		return out, nil
+	}
+	f, err := os.Open(c.Path(c.Intake.TokenFile))
+	if err != nil {
+		return nil, fmt.Errorf("intake.token_file: %w", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if t := strings.TrimSpace(sc.Text()); t != "" && !strings.HasPrefix(t, "#") {
+			out = append(out, HashToken(t))
+		}
+	}
+	return out, sc.Err()
+}

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	_ "github.com/mattn/go-sqlite3"
+)
+
+// testConfig writes a config for a fresh SQLite file in a temp folder.
+func testConfig(t *testing.T) (cfgPath, dbPath string) {
+	t.Helper()
+	dir := t.TempDir()
+	cfgPath = filepath.Join(dir, "config.yaml")
+	dbPath = filepath.Join(dir, "data", "vigie.db")
+	cfg := "server:\n  addr: 127.0.0.1:0\ndatabase:\n  dsn: data/vigie.db\nlog:\n  level: info\n"
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return cfgPath, dbPath
+}
+
+// run runs one command line in-process.
+func run(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := &Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
+	code = Run(context.Background(), env, args)
+	return code, out.String(), errb.String()
+}
+
+func writeLines(t *testing.T, lines ...string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "comments.jsonl")
+	if err := os.WriteFile(p, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestHelpListsTheCommands(t *testing.T) {
+	code, out, _ := run(t, "", "help")
+	for _, c := range []string{"serve", "classify", "import", "verify"} {
+		if !strings.Contains(out, c) {
+			t.Errorf("help does not list %s:\n%s", c, out)
+		}
+	}
+	if code != 0 {
+		t.Errorf("exit %d", code)
+	}
+	if code, _, errOut := run(t, "", "frobnicate"); code != 2 || !strings.Contains(errOut, "unknown command") {
+		t.Errorf("unknown command: exit %d, %q", code, errOut)
+	}
+}
+
+func TestClassifyReadsJSONAndPlainLines(t *testing.T) {
+	cfg, _ := testConfig(t)
+	in := `{"text":"Merci pour ces explications très claires."}` + "\n" +
+		"Espèce de connard\n" +
+		`{"txt":"oops"}` + "\n"
+	code, out, errOut := run(t, in, "classify", "--config", cfg)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("%d output lines, want 3:\n%s", len(lines), out)
+	}
+	var v1, v2 map[string]any
+	_ = json.Unmarshal([]byte(lines[0]), &v1)
+	_ = json.Unmarshal([]byte(lines[1]), &v2)
+	if v1["action"] != "publish" || v2["action"] != "refuse" {
+		t.Errorf("actions %v, %v; want publish, refuse", v1["action"], v2["action"])
+	}
+	if !strings.Contains(lines[2], `"line":3`) || !strings.Contains(errOut, "line 3") {
+		t.Errorf("bad line not reported with its number: %s / %s", lines[2], errOut)
+	}
+}
+
+func TestImportSkipsMalformedLinesAndIsRepeatable(t *testing.T) {
+	cfg, dbPath := testConfig(t)
+	file := writeLines(t,
+		`{"external_id":"a","text":"Bonjour à tous"}`,
+		`{"external_id":"b","text":"Espèce de connard"}`,
+		`{"external_id":"c","text":`,
+		`{"external_id":"d","text":"écrivez à moi@example.org"}`,
+		"{\"external_id\":\"e\",\"text\":\"caf\xe9\"}",
+		`{"text":"sans identifiant"}`,
+	)
+	code, out, errOut := run(t, "", "import", "--config", cfg, file)
+	if code != 1 {
+		t.Errorf("exit %d, want 1 (some lines skipped)", code)
+	}
+	if !strings.Contains(errOut, "line 3:") || !strings.Contains(errOut, "line 5:") {
+		t.Errorf("malformed lines not named:\n%s", errOut)
+	}
+	if !strings.Contains(out, "imported 4 new comments") || !strings.Contains(out, "refused 1") || !strings.Contains(out, "pending 1") {
+		t.Errorf("summary: %s", out)
+	}
+	// A second run adds nothing.
+	_, out, _ = run(t, "", "import", "--config", cfg, file)
+	if !strings.Contains(out, "imported 0 new comments") || !strings.Contains(out, "4 already known") {
+		t.Errorf("second import: %s", out)
+	}
+	db := openSQLite(t, dbPath)
+	var comments, events int
+	db.QueryRow(`SELECT COUNT(*) FROM comments`).Scan(&comments)
+	db.QueryRow(`SELECT COUNT(*) FROM events`).Scan(&events)
+	if comments != 4 || events != 4 {
+		t.Errorf("%d comments and %d events stored, want 4 and 4", comments, events)
+	}
+}
+
+func openSQLite(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite3", path+"?_busy_timeout=5000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestVerifyNamesTheFirstAlteredEvent(t *testing.T) {
+	cfg, dbPath := testConfig(t)
+	var lines []string
+	for i := range 20 {
+		lines = append(lines, fmt.Sprintf(`{"external_id":"%d","text":"Commentaire numéro %d, espèce de connard"}`, i, i))
+	}
+	if code, _, errOut := run(t, "", "import", "--config", cfg, writeLines(t, lines...)); code != 0 {
+		t.Fatalf("import: exit %d: %s", code, errOut)
+	}
+	code, out, errOut := run(t, "", "verify", "--config", cfg)
+	if code != 0 || !strings.Contains(out, "ok: 20 events") {
+		t.Fatalf("verify on a good log: exit %d\n%s\n%s", code, out, errOut)
+	}
+
+	db := openSQLite(t, dbPath)
+	if _, err := db.Exec(`UPDATE events SET category = 'spam' WHERE seq = 7`); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = run(t, "", "verify", "--config", cfg)
+	if code == 0 || !strings.Contains(errOut, "event 7") {
+		t.Fatalf("verify after altering event 7: exit %d, stderr %q", code, errOut)
+	}
+	if _, err := db.Exec(`UPDATE events SET category = 'insult' WHERE seq = 7`); err != nil {
+		t.Fatal(err)
+	}
+	// The category name used by the rules may differ: restore from the neighbour.
+	var cat string
+	db.QueryRow(`SELECT category FROM events WHERE seq = 8`).Scan(&cat)
+	db.Exec(`UPDATE events SET category = ? WHERE seq = 7`, cat)
+	if code, out, errOut := run(t, "", "verify", "--config", cfg); code != 0 {
+		t.Fatalf("restored log: exit %d %s %s", code, out, errOut)
+	}
+	// Removing the newest events is caught by the stored chain head.
+	if _, err := db.Exec(`DELETE FROM events WHERE seq >= 19`); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = run(t, "", "verify", "--config", cfg)
+	if code == 0 || !strings.Contains(errOut, "head") {
+		t.Fatalf("verify after deleting the last events: exit %d, stderr %q", code, errOut)
+	}
+}

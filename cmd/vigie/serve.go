@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"vigie/api"
+)
+
+func runServe(ctx context.Context, env *Env, args []string) error {
+	fs, cfgPath := flags(env, "serve")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	app, err := openApp(ctx, env, *cfgPath)
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	log := app.Log
+
+	tokens, err := app.Config.apiTokens()
+	if err != nil {
+		return err
+	}
+	if len(tokens) == 0 {
+		log.Warn("no API token configured: intake is closed (set VIGIE_API_TOKEN or intake.api_tokens)")
+	}
+	handler := api.New(api.Deps{
+		Service: app.Service, Tokens: api.NewTokens(tokens), Log: log,
+		MaxBodyBytes: app.Config.Server.MaxBodyBytes, Ping: app.DB.Ping,
+		Mount: publicRoutes(app),
+	})
+
+	ln, err := net.Listen("tcp", app.Config.Server.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	// Register for SIGHUP before announcing the address: a SIGHUP that came
+	// before Notify would kill the process (its default action).
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go reloadOnHangup(ctx, app, hup)
+	log.Info("listening", "addr", ln.Addr().String(), "database", app.Config.Database.Driver,
+		"ruleset_version", app.Service.Rules().Version())
+
+	stopBackground := startBackground(ctx, app)
+	defer stopBackground()
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	// Stop accepting, let in-flight requests finish (each waits for its
+	// commit), then Close drains the writer: nothing acknowledged is lost.
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), app.Config.Server.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Error("shutdown", "err", err)
+	}
+	if err := app.Close(); err != nil {
+		return fmt.Errorf("close database: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// reloadOnHangup reloads the rules on SIGHUP. A broken file changes nothing:
+// its errors are logged and the running ruleset stays.
+func reloadOnHangup(ctx context.Context, app *App, hup <-chan os.Signal) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			if err := app.ReloadRules(); err != nil {
+				app.Log.Error("rules reload refused; the running ruleset stays", "err", err)
+			}
+		}
+	}
+}
+
+// ReloadRules re-reads the config file's rules section and puts the new
+// ruleset in force atomically.
+func (a *App) ReloadRules() error {
+	cfg, err := LoadConfig(a.Config.path, a.getenv)
+	if err != nil {
+		return err
+	}
+	rs, err := loadRules(cfg)
+	if err != nil {
+		return err
+	}
+	old := a.Service.Rules().Version()
+	a.Service.SetRules(rs)
+	a.Log.Info("rules reloaded", "from", old, "to", rs.Version())
+	return nil
+}

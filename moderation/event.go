@@ -1,0 +1,178 @@
+package moderation
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"vigie/rules"
+)
+
+// GenesisHash is the "previous hash" of the first event of a log.
+const GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000"
+
+// Actors that are not a person. A moderator is "moderator:<id>".
+const (
+	ActorSystem   = "system"
+	ActorAuthor   = "author"
+	ActorPlatform = "platform"
+)
+
+// Event is one status change. Events are appended, never updated or deleted;
+// each carries the hash of the one before it, so the log can be checked.
+type Event struct {
+	Seq            int64 // 1, 2, 3… in commit order, no gaps
+	CommentID      int64
+	At             time.Time // UTC, microsecond precision (what every database keeps)
+	Actor          string
+	From           Status // 0 for the first event of a comment
+	To             Status
+	Route          Route
+	Automation     Automation
+	Category       string
+	RuleIDs        []string
+	RulesetVersion string
+	Note           string // free text from a moderator; never personal data of the author
+	Source         string // copied from the comment so reports need only the log
+	Language       string
+	// Salted digests of the judged text and the author: chained instead of
+	// the values, so erasing the values (a purge) leaves every hash valid.
+	TextDigest   string
+	AuthorDigest string
+	PrevHash     string
+	Hash         string
+
+	// The snapshot of what was judged. Not part of the chain; erased by a purge.
+	Text    string
+	Verdict *rules.Verdict
+}
+
+// Validate checks an event before it is written.
+func (e *Event) Validate() error {
+	switch {
+	case e.CommentID <= 0:
+		return Errorf(ErrInvalid, "comment_id", "event has no comment")
+	case e.At.IsZero():
+		return Errorf(ErrInvalid, "at", "event has no time")
+	case e.Actor == "":
+		return Errorf(ErrInvalid, "actor", "event has no actor")
+	case !e.Route.Valid():
+		return Errorf(ErrInvalid, "route", "event has no route")
+	case !e.Automation.Valid():
+		return Errorf(ErrInvalid, "automation", "event has no automation level")
+	}
+	return CheckTransition(e.From, e.To)
+}
+
+// Canonical is the byte string the event's hash covers: every chained field,
+// each written as "name=len:value\n" so no choice of values can make two
+// different events encode alike.
+func (e *Event) Canonical() []byte {
+	var b strings.Builder
+	b.Grow(256 + len(e.Note))
+	field := func(name, v string) {
+		b.WriteString(name)
+		b.WriteByte('=')
+		b.WriteString(strconv.Itoa(len(v)))
+		b.WriteByte(':')
+		b.WriteString(v)
+		b.WriteByte('\n')
+	}
+	field("v", "1")
+	field("seq", strconv.FormatInt(e.Seq, 10))
+	field("comment", strconv.FormatInt(e.CommentID, 10))
+	field("at", e.At.UTC().Format(time.RFC3339Nano))
+	field("actor", e.Actor)
+	field("from", statusOrNew(e.From))
+	field("to", e.To.String())
+	field("route", e.Route.String())
+	field("automation", e.Automation.String())
+	field("category", e.Category)
+	field("rules", strings.Join(e.RuleIDs, ","))
+	field("ruleset", e.RulesetVersion)
+	field("note", e.Note)
+	field("source", e.Source)
+	field("language", e.Language)
+	field("text", e.TextDigest)
+	field("author", e.AuthorDigest)
+	return []byte(b.String())
+}
+
+func statusOrNew(s Status) string {
+	if s == 0 {
+		return "new"
+	}
+	return s.String()
+}
+
+// ComputeHash returns the hash of the event chained after prev.
+func (e *Event) ComputeHash(prev string) string {
+	h := sha256.New()
+	h.Write([]byte(prev))
+	h.Write(e.Canonical())
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Seal sets the event's place in the chain: its sequence number, the previous
+// hash and its own hash. Storage calls it inside the transaction that writes
+// the event, holding the chain head.
+func (e *Event) Seal(seq int64, prev string) {
+	e.Seq = seq
+	e.PrevHash = prev
+	e.Hash = e.ComputeHash(prev)
+}
+
+// Digest is a salted SHA-256 of some values, hex-encoded.
+func Digest(salt []byte, values ...string) string {
+	h := sha256.New()
+	h.Write(salt)
+	for _, v := range values {
+		fmt.Fprintf(h, "%d:%s", len(v), v)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// TruncateTime gives a time the precision every supported database stores, so
+// the hash of an event read back equals the hash computed before writing.
+func TruncateTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// ChainBreak describes the first event whose stored hash does not match.
+type ChainBreak struct {
+	Seq    int64
+	Reason string
+}
+
+func (b *ChainBreak) Error() string { return fmt.Sprintf("event %d: %s", b.Seq, b.Reason) }
+
+// ChainVerifier checks events one by one, in sequence order.
+type ChainVerifier struct {
+	prev    string
+	nextSeq int64
+	Count   int64
+}
+
+// NewChainVerifier starts a check at the beginning of the log.
+func NewChainVerifier() *ChainVerifier { return &ChainVerifier{prev: GenesisHash, nextSeq: 1} }
+
+// Head is the hash of the last event checked.
+func (v *ChainVerifier) Head() string { return v.prev }
+
+// Check verifies the next event; the first failure is a *ChainBreak.
+func (v *ChainVerifier) Check(e *Event) error {
+	if e.Seq != v.nextSeq {
+		return &ChainBreak{Seq: e.Seq, Reason: fmt.Sprintf("expected sequence number %d (an event is missing or out of order)", v.nextSeq)}
+	}
+	if e.PrevHash != v.prev {
+		return &ChainBreak{Seq: e.Seq, Reason: "previous-hash link does not match the event before it"}
+	}
+	if got := e.ComputeHash(v.prev); got != e.Hash {
+		return &ChainBreak{Seq: e.Seq, Reason: "content does not match its hash (the event was altered)"}
+	}
+	v.prev = e.Hash
+	v.nextSeq++
+	v.Count++
+	return nil
+}

@@ -1,0 +1,195 @@
+package moderation
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"vigie/rules"
+)
+
+// Service is the moderation pipeline: intake → classify → decide → one event.
+// It is safe for concurrent use; the ruleset is swapped atomically on reload.
+type Service struct {
+	store  Store
+	clock  Clock
+	limits Limits
+	rules  atomic.Pointer[rules.Ruleset]
+	recent *Recent
+}
+
+// Options configures a Service; zero fields take defaults.
+type Options struct {
+	Clock  Clock
+	Limits Limits
+}
+
+// NewService builds the pipeline over a store and a compiled ruleset.
+func NewService(store Store, rs *rules.Ruleset, o Options) *Service {
+	s := &Service{store: store, clock: o.Clock, limits: o.Limits}
+	if s.clock == nil {
+		s.clock = SystemClock{}
+	}
+	if s.limits.MaxTextBytes == 0 {
+		s.limits = DefaultLimits
+	}
+	s.recent = NewRecent(historyWindow(rs))
+	s.rules.Store(rs)
+	return s
+}
+
+func historyWindow(rs *rules.Ruleset) time.Duration {
+	a, b := rs.Windows()
+	return max(a, b)
+}
+
+// Rules returns the ruleset in force.
+func (s *Service) Rules() *rules.Ruleset { return s.rules.Load() }
+
+// SetRules puts a new ruleset in force for every later comment.
+func (s *Service) SetRules(rs *rules.Ruleset) {
+	s.recent.SetWindow(historyWindow(rs))
+	s.rules.Store(rs)
+}
+
+// Limits returns the intake limits.
+func (s *Service) Limits() Limits { return s.limits }
+
+// Store returns the underlying store (for read-only queries by adapters).
+func (s *Service) Store() Store { return s.store }
+
+// IntakeResult is what intake answers.
+type IntakeResult struct {
+	Comment Comment
+	Verdict rules.Verdict
+	Created bool // false when (source, external_id) was already known
+}
+
+// Intake validates, deduplicates, classifies and stores one comment. It
+// returns after the comment and its first event are committed.
+func (s *Service) Intake(ctx context.Context, n NewComment) (IntakeResult, error) {
+	if err := n.Validate(s.limits); err != nil {
+		return IntakeResult{}, err
+	}
+	// A repeat delivery is common (webhooks retry); answering it from the
+	// store avoids classifying again and can never write a second event.
+	if c, err := s.store.CommentBySource(ctx, n.Source, n.ExternalID); err == nil {
+		return IntakeResult{Comment: c, Verdict: verdictOf(c), Created: false}, nil
+	} else if !errors.Is(err, ErrNotFound) {
+		return IntakeResult{}, fmt.Errorf("intake lookup: %w", err)
+	}
+
+	now := TruncateTime(s.clock.Now())
+	salt := make([]byte, 16)
+	if _, err := rand.Read(salt); err != nil {
+		return IntakeResult{}, fmt.Errorf("intake salt: %w", err)
+	}
+	authorKey := ""
+	if n.Author.ID != "" {
+		// Per-author key for flood rules: unsalted per comment (it must link
+		// an author's comments) but never stored.
+		authorKey = Digest([]byte(n.Source), n.Author.ID)
+	}
+	rs := s.rules.Load()
+	v := rs.Classify(rules.Input{Text: n.Text, Source: n.Source, AuthorKey: authorKey, At: now}, s.recent)
+
+	created := n.CreatedAt
+	if created.IsZero() {
+		created = now
+	}
+	c := Comment{
+		Source: n.Source, ExternalID: n.ExternalID, ThreadID: n.ThreadID, ParentID: n.ParentID,
+		Author: n.Author, Text: n.Text, Language: v.Language, Status: StatusFor(v.Action),
+		Verdict: &v, CreatedAt: TruncateTime(created), ReceivedAt: now, UpdatedAt: now, Salt: salt,
+	}
+	if c.Status != StatusPublished {
+		c.Category = v.Category
+	}
+	e := s.verdictEvent(&c, 0, RouteRules, ActorSystem, &v, now)
+	ok, err := s.store.Intake(ctx, &c, e)
+	if err != nil {
+		return IntakeResult{}, fmt.Errorf("intake: %w", err)
+	}
+	if !ok {
+		return IntakeResult{Comment: c, Verdict: verdictOf(c), Created: false}, nil
+	}
+	s.recent.Add(now, authorKey, rules.Fingerprint(n.Text))
+	return IntakeResult{Comment: c, Verdict: v, Created: true}, nil
+}
+
+// verdictEvent builds the event that applies a verdict to a comment.
+func (s *Service) verdictEvent(c *Comment, from Status, route Route, actor string, v *rules.Verdict, at time.Time) *Event {
+	e := &Event{
+		At: at, Actor: actor, From: from, To: StatusFor(v.Action), Route: route,
+		Automation: AutomationFull, RulesetVersion: v.RulesetVersion,
+		Source: c.Source, Language: v.Language, Text: c.Text, Verdict: v,
+		TextDigest: Digest(c.Salt, c.Text), AuthorDigest: Digest(c.Salt, c.Author.ID, c.Author.Name),
+	}
+	if e.To != StatusPublished {
+		e.Category = v.Category
+	}
+	for _, m := range v.Matches {
+		if !m.Shadow && !contains(e.RuleIDs, m.Rule) {
+			e.RuleIDs = append(e.RuleIDs, m.Rule)
+		}
+	}
+	return e
+}
+
+// Decision is a person's (or the platform's) change of a comment's status.
+type Decision struct {
+	CommentID  int64
+	To         Status
+	Actor      string // "moderator:<id>", ActorAuthor, ActorPlatform
+	Route      Route
+	Automation Automation // AutomationNone unless a machine flag led to it
+	Category   string     // the reason, for a refusal
+	RuleIDs    []string
+	Note       string
+}
+
+// Decide applies a decision to a comment's current status and records it.
+func (s *Service) Decide(ctx context.Context, d Decision) (Event, error) {
+	c, err := s.store.Comment(ctx, d.CommentID)
+	if err != nil {
+		return Event{}, fmt.Errorf("decide %d: %w", d.CommentID, err)
+	}
+	if d.Automation == 0 {
+		d.Automation = AutomationNone
+	}
+	e := Event{
+		CommentID: c.ID, At: TruncateTime(s.clock.Now()), Actor: d.Actor, From: c.Status, To: d.To,
+		Route: d.Route, Automation: d.Automation, Category: d.Category, RuleIDs: d.RuleIDs, Note: d.Note,
+		Source: c.Source, Language: c.Language, Text: c.Text,
+		TextDigest: Digest(c.Salt, c.Text), AuthorDigest: Digest(c.Salt, c.Author.ID, c.Author.Name),
+	}
+	if c.Verdict != nil {
+		e.RulesetVersion = c.Verdict.RulesetVersion
+	}
+	if err := e.Validate(); err != nil {
+		return Event{}, fmt.Errorf("decide %d: %w", d.CommentID, err)
+	}
+	if err := s.store.Transition(ctx, &e, nil); err != nil {
+		return Event{}, fmt.Errorf("decide %d: %w", d.CommentID, err)
+	}
+	return e, nil
+}
+
+func verdictOf(c Comment) rules.Verdict {
+	if c.Verdict != nil {
+		return *c.Verdict
+	}
+	return rules.Verdict{}
+}
+
+func contains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}

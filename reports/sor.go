@@ -1,0 +1,267 @@
+package reports
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"vigie/moderation"
+)
+
+// SOROptions configures statements of reasons.
+type SOROptions struct {
+	// Visibility is the decision_visibility of a refusal. Vigie hides
+	// refused comments on the platform, so the default is
+	// DECISION_VISIBILITY_CONTENT_DISABLED; a deployment that deletes them
+	// sets DECISION_VISIBILITY_CONTENT_REMOVED.
+	Visibility       string
+	TerritorialScope []string       // default ["FR"]
+	Language         string         // of decision_facts: "en" (default) or "fr"
+	Location         *time.Location // for content_date and application_date; default UTC
+	// PUIDKey, when set, derives each puid as an HMAC of the event's hash:
+	// opaque, yet stable across exports so a re-submission is recognised.
+	// Without it each export draws random puids from Rand (crypto/rand).
+	PUIDKey []byte
+	Rand    io.Reader
+}
+
+// SORFields are the CSV columns, in order; NDJSON carries the same names.
+var SORFields = []string{
+	"puid", "decision_visibility", "decision_visibility_other", "decision_ground",
+	"illegal_content_legal_ground", "illegal_content_explanation",
+	"incompatible_content_ground", "incompatible_content_explanation", "incompatible_content_illegal",
+	"category", "category_specification", "content_type", "territorial_scope",
+	"content_language", "content_date", "application_date", "decision_facts",
+	"source_type", "automated_detection", "automated_decision",
+}
+
+// WriteSOR writes one statement of reasons per refusal made in [from, to)
+// — any route that ends in "refused" — as "ndjson" or "csv". It reads the
+// whole log (a refusal's content_date is its comment's receipt date).
+func WriteSOR(ctx context.Context, w io.Writer, format string, src EventSource, from, to time.Time, pol Policy, opts SOROptions) error {
+	if format != "ndjson" && format != "csv" {
+		return moderation.Errorf(moderation.ErrInvalid, "format", "format %q is not ndjson or csv", format)
+	}
+	if opts.Visibility == "" {
+		opts.Visibility = "DECISION_VISIBILITY_CONTENT_DISABLED"
+	}
+	if len(opts.TerritorialScope) == 0 {
+		opts.TerritorialScope = []string{"FR"}
+	}
+	if opts.Location == nil {
+		opts.Location = time.UTC
+	}
+	if opts.Rand == nil {
+		opts.Rand = rand.Reader
+	}
+	var cw *csv.Writer
+	if format == "csv" {
+		cw = csv.NewWriter(w)
+		cw.UseCRLF = true // RFC 4180 line endings
+		if err := cw.Write(SORFields); err != nil {
+			return err
+		}
+	}
+	received := map[int64]time.Time{}
+	var after int64
+	for {
+		evs, err := src.EventsAfter(ctx, after, SyncPage)
+		if err != nil {
+			return fmt.Errorf("statements of reasons: %w", err)
+		}
+		for i := range evs {
+			e := &evs[i]
+			after = e.Seq
+			if e.From == 0 {
+				received[e.CommentID] = e.At
+			}
+			if e.To != moderation.StatusRefused || e.From == e.To || e.At.Before(from) || !e.At.Before(to) {
+				continue
+			}
+			s, err := statement(e, received[e.CommentID], pol, &opts)
+			if err != nil {
+				return err
+			}
+			if cw != nil {
+				err = cw.Write(sorRow(s))
+			} else {
+				err = writeJSONLine(w, s)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		if len(evs) < SyncPage {
+			break
+		}
+	}
+	if cw != nil {
+		cw.Flush()
+		return cw.Error()
+	}
+	return nil
+}
+
+func writeJSONLine(w io.Writer, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// statement builds one statement from a refusal event. Only the policy,
+// dates, the language code and the decision's automation go in: no text,
+// author, comment id or platform id.
+func statement(e *moderation.Event, receivedAt time.Time, pol Policy, o *SOROptions) (map[string]any, error) {
+	puid, err := makePUID(e, o)
+	if err != nil {
+		return nil, err
+	}
+	if receivedAt.IsZero() {
+		receivedAt = e.At
+	}
+	cat, known := pol.Find(e.Category)
+	s := map[string]any{
+		"puid":                puid,
+		"decision_visibility": []string{o.Visibility},
+		"content_type":        []string{"CONTENT_TYPE_TEXT"},
+		"territorial_scope":   o.TerritorialScope,
+		"content_date":        receivedAt.In(o.Location).Format(dateLayout),
+		"application_date":    e.At.In(o.Location).Format(dateLayout),
+		"decision_facts":      decisionFacts(e, cat, known, o.Language),
+		"source_type":         "SOURCE_VOLUNTARY",
+		"automated_detection": "No",
+		"automated_decision":  "AUTOMATED_DECISION_NOT_AUTOMATED",
+		"category":            "STATEMENT_CATEGORY_OTHER_VIOLATION_TC",
+	}
+	if o.Visibility == "DECISION_VISIBILITY_OTHER" {
+		s["decision_visibility_other"] = "Comment hidden from the public"
+	}
+	if e.Language != "" {
+		s["content_language"] = strings.ToUpper(e.Language)
+	}
+	switch e.Automation {
+	case moderation.AutomationFull:
+		s["automated_detection"], s["automated_decision"] = "Yes", "AUTOMATED_DECISION_FULLY"
+	case moderation.AutomationPartial:
+		s["automated_detection"], s["automated_decision"] = "Yes", "AUTOMATED_DECISION_PARTIALLY"
+	}
+	if known && cat.DSACategory != "" {
+		s["category"] = dsaCategory(cat.DSACategory)
+	}
+	if known && len(cat.Keywords) > 0 {
+		s["category_specification"] = cat.Keywords
+	}
+	label := pick(cat.Label, "en", e.Category)
+	explanation := clip(pick(cat.Description, "en", "The comment breaks the moderation policy published on the page."), 2000)
+	if label == "" {
+		label = "moderation policy"
+	}
+	if known && cat.Ground == "law" && cat.LegalGround != "" {
+		s["decision_ground"] = "DECISION_GROUND_ILLEGAL_CONTENT"
+		s["illegal_content_legal_ground"] = clip(cat.LegalGround, 500)
+		s["illegal_content_explanation"] = explanation
+	} else {
+		s["decision_ground"] = "DECISION_GROUND_INCOMPATIBLE_CONTENT"
+		s["incompatible_content_ground"] = clip("Published moderation policy, category: "+label, 500)
+		s["incompatible_content_explanation"] = explanation
+		if known && cat.Ground == "law" {
+			s["incompatible_content_illegal"] = "Yes"
+		}
+	}
+	return s, nil
+}
+
+// decisionFacts is template wording only: the category, how the decision
+// was taken and which rules matched (rule ids are ours, not personal data).
+func decisionFacts(e *moderation.Event, cat Category, known bool, lang string) string {
+	if lang != "fr" {
+		lang = "en"
+	}
+	how := map[string]map[moderation.Automation]string{
+		"en": {moderation.AutomationFull: "automatically by the published moderation rules",
+			moderation.AutomationPartial: "by a moderator, after the moderation rules flagged it",
+			moderation.AutomationNone:    "by a moderator"},
+		"fr": {moderation.AutomationFull: "automatiquement par les règles de modération publiées",
+			moderation.AutomationPartial: "par un modérateur, après signalement par les règles de modération",
+			moderation.AutomationNone:    "par un modérateur"},
+	}[lang][e.Automation]
+	label := e.Category
+	if known {
+		label = pick(cat.Label, lang, e.Category)
+	}
+	var b strings.Builder
+	if lang == "fr" {
+		fmt.Fprintf(&b, "Commentaire masqué %s", how)
+		if e.From == moderation.StatusPublished {
+			b.WriteString(" après sa publication")
+		}
+		if label != "" {
+			fmt.Fprintf(&b, " ; catégorie de la charte : %s", label)
+		}
+		if len(e.RuleIDs) > 0 {
+			fmt.Fprintf(&b, " ; règles : %s", strings.Join(e.RuleIDs, ", "))
+		}
+		fmt.Fprintf(&b, " ; voie : %s.", e.Route)
+	} else {
+		fmt.Fprintf(&b, "Comment hidden %s", how)
+		if e.From == moderation.StatusPublished {
+			b.WriteString(" after it had been published")
+		}
+		if label != "" {
+			fmt.Fprintf(&b, "; policy category: %s", label)
+		}
+		if len(e.RuleIDs) > 0 {
+			fmt.Fprintf(&b, "; rules: %s", strings.Join(e.RuleIDs, ", "))
+		}
+		fmt.Fprintf(&b, "; route: %s.", e.Route)
+	}
+	return clip(b.String(), 5000)
+}
+
+func makePUID(e *moderation.Event, o *SOROptions) (string, error) {
+	if len(o.PUIDKey) > 0 {
+		m := hmac.New(sha256.New, o.PUIDKey)
+		m.Write([]byte("vigie-sor-puid\x00" + e.Hash))
+		return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:24]), nil
+	}
+	b := make([]byte, 24)
+	if _, err := io.ReadFull(o.Rand, b); err != nil {
+		return "", fmt.Errorf("statement puid: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n])
+}
+
+// sorRow renders a statement as CSV cells; arrays are JSON arrays, as the
+// Transparency Database's CSV import expects.
+func sorRow(s map[string]any) []string {
+	row := make([]string, len(SORFields))
+	for i, f := range SORFields {
+		switch v := s[f].(type) {
+		case string:
+			row[i] = v
+		case []string:
+			b, _ := json.Marshal(v)
+			row[i] = string(b)
+		}
+	}
+	return row
+}

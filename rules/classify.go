@@ -1,0 +1,271 @@
+package rules
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+	"unicode/utf8"
+)
+
+// Classify judges one comment. It is pure apart from the History it is
+// given (h may be nil: flood and repeated-post rules then do not fire), and
+// safe to call from many goroutines.
+func (rs *Ruleset) Classify(in Input, h History) Verdict {
+	nt := normalise(in.Text)
+	lang := ""
+	if rs.lang != nil {
+		lang = rs.lang.detect(nt)
+	}
+	c := classifier{rs: rs, nt: nt, in: in, h: h, lang: lang}
+	c.hits = rs.words.find(nt, make([]hit, 0, 8))
+	for _, ht := range c.hits {
+		if int(ht.target) < len(rs.rules) {
+			r := &rs.rules[ht.target]
+			if r.appliesTo(lang, in.Source) {
+				a, b := nt.tokSpan(int(ht.ti), int(ht.tj))
+				c.add(r, a, b, c.softened(r, int(ht.ti), int(ht.tj), a, b))
+			}
+		}
+	}
+	for i := range rs.rules {
+		r := &rs.rules[i]
+		if r.kind == kindWords || !r.appliesTo(lang, in.Source) {
+			continue
+		}
+		c.run(r)
+	}
+	return rs.decide(in.Text, c.matches, lang)
+}
+
+// Fingerprint is the digest of the normalised text used for repeated posts:
+// case, accents, spacing, punctuation, leetspeak and elongated letters do
+// not change it.
+func Fingerprint(text string) string { return fingerprint(normalise(text)) }
+
+func fingerprint(nt *normText) string {
+	h := sha256.New()
+	for i := range nt.toks {
+		w := nt.collapsed(i)
+		if w == "" {
+			w = nt.word(i)
+		}
+		h.Write([]byte(w))
+		h.Write([]byte{' '})
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// classifier holds the state of one Classify call.
+type classifier struct {
+	rs      *Ruleset
+	nt      *normText
+	in      Input
+	h       History
+	lang    string
+	hits    []hit
+	matches []found
+}
+
+// found is a match before the decision: the rule and whether its action
+// was softened from refuse to review.
+type found struct {
+	r        *rule
+	start    int
+	end      int
+	softened bool
+}
+
+func (c *classifier) add(r *rule, start, end int, softened bool) {
+	for _, m := range c.matches {
+		if m.r == r && m.start == start && m.end == end {
+			return
+		}
+	}
+	c.matches = append(c.matches, found{r, start, end, softened})
+}
+
+func (c *classifier) whole(r *rule) { c.add(r, 0, len(c.in.Text), false) }
+
+func (c *classifier) run(r *rule) {
+	text := c.in.Text
+	switch r.kind {
+	case kindRegex:
+		if len(r.requires) > 0 && !c.anySet(r.requires) {
+			return
+		}
+		for _, re := range r.patterns {
+			for _, m := range re.FindAllStringIndex(c.nt.norm, -1) {
+				a, b := c.nt.span(m[0], m[1])
+				if a < b {
+					c.add(r, a, b, c.softenedSpan(r, m[0], m[1], a, b))
+				}
+			}
+		}
+	case kindNear:
+		c.runNear(r)
+	case kindLinks:
+		c.runLinks(r)
+	case kindPersonalData:
+		var spans []span
+		if r.email {
+			spans = append(spans, findEmails(text)...)
+		}
+		if r.phone {
+			spans = append(spans, findPhones(text)...)
+		}
+		if r.iban {
+			spans = append(spans, findIBANs(text)...)
+		}
+		for _, s := range spans {
+			c.add(r, s.start, s.end, false)
+		}
+	case kindShouting:
+		if c.nt.letters >= r.minLetters && float64(c.nt.upper) >= r.minRatio*float64(c.nt.letters) {
+			c.whole(r)
+		}
+	case kindCharFlood:
+		c.runCharFlood(r)
+	case kindLength:
+		n := len(strings.TrimSpace(text))
+		if r.maxBytes > 0 && n > r.maxBytes || r.minBytes > 0 && n < r.minBytes {
+			c.whole(r)
+		}
+	case kindAuthorFlood:
+		if c.h != nil && c.in.AuthorKey != "" && c.h.AuthorPosts(c.in.AuthorKey, c.in.At.Add(-r.window)) >= r.maxPosts {
+			c.whole(r)
+		}
+	case kindRepeated:
+		if c.h != nil && len(c.nt.toks) >= r.minWords &&
+			c.h.SameTextAuthors(fingerprint(c.nt), c.in.At.Add(-r.window))+1 >= r.minAuthors {
+			c.whole(r)
+		}
+	case kindLanguage:
+		if c.lang != "" && !contains(c.rs.languages, c.lang) {
+			c.whole(r)
+		}
+	case kindAuthors:
+		if c.in.AuthorKey != "" && r.authors[c.in.AuthorKey] {
+			c.whole(r)
+		}
+	}
+}
+
+func (c *classifier) runLinks(r *rule) {
+	links := findLinks(c.in.Text)
+	if len(links) == 0 {
+		return
+	}
+	var kept []link
+	for _, l := range links {
+		if !hostIn(l.host, r.allowHosts) {
+			kept = append(kept, l)
+		}
+	}
+	for _, l := range kept {
+		if hostIn(l.host, r.deny) {
+			c.add(r, l.start, l.end, false)
+		}
+	}
+	if r.maxLinks > 0 && len(kept) > r.maxLinks {
+		for _, l := range kept {
+			c.add(r, l.start, l.end, false)
+		}
+	}
+	if r.linkOnly && len(kept) > 0 && lettersOutside(c.in.Text, links) < 3 {
+		c.whole(r)
+	}
+}
+
+// lettersOutside counts letters outside the given links ("only a link").
+func lettersOutside(s string, links []link) int {
+	n, pos := 0, 0
+	count := func(t string) {
+		for _, r := range t {
+			if classOf(r) == clsLetter || r >= 'A' && r <= 'Z' {
+				n++
+			}
+		}
+	}
+	for _, l := range links {
+		if l.start >= pos {
+			count(s[pos:l.start])
+			pos = l.end
+		}
+	}
+	count(s[pos:])
+	return n
+}
+
+func (c *classifier) runCharFlood(r *rule) {
+	s := c.in.Text
+	start, run := 0, 0
+	var prev rune = -1
+	for i := 0; i < len(s); {
+		cur, size := utf8.DecodeRuneInString(s[i:])
+		if cur == prev && cur != ' ' {
+			run++
+		} else {
+			if run >= r.minRun {
+				c.add(r, start, i, false)
+			}
+			start, run, prev = i, 1, cur
+		}
+		i += size
+	}
+	if run >= r.minRun {
+		c.add(r, start, len(s), false)
+	}
+}
+
+// setHits lists the token positions where a set was found.
+func (c *classifier) setHits(target int32) []hit {
+	var out []hit
+	for _, h := range c.hits {
+		if h.target == target {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+func (c *classifier) anySet(targets []int32) bool {
+	for _, h := range c.hits {
+		for _, t := range targets {
+			if h.target == t {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// runNear fires when every set of the rule occurs within r.within tokens of
+// an occurrence of the first set; the match spans all of them.
+func (c *classifier) runNear(r *rule) {
+	if !c.anySet(r.near[:1]) {
+		return
+	}
+	for _, anchor := range c.setHits(r.near[0]) {
+		lo, hi := anchor.ti, anchor.tj
+		ok := true
+		for _, t := range r.near[1:] {
+			best := int32(-1)
+			var bh hit
+			for _, o := range c.setHits(t) {
+				d := max(o.ti-anchor.tj, anchor.ti-o.tj)
+				if d <= int32(r.within) && (o.ti > anchor.tj || o.tj < anchor.ti) && (best < 0 || d < best) {
+					best, bh = d, o
+				}
+			}
+			if best < 0 {
+				ok = false
+				break
+			}
+			lo, hi = min(lo, bh.ti), max(hi, bh.tj)
+		}
+		if ok {
+			a, b := c.nt.tokSpan(int(lo), int(hi))
+			c.add(r, a, b, c.softened(r, int(lo), int(hi), a, b))
+		}
+	}
+}

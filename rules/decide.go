@@ -1,0 +1,164 @@
+package rules
+
+import (
+	"sort"
+	"strings"
+)
+
+// The decision, in this order (README.md, "Decision"):
+//
+//  1. Matches of rules in shadow mode are recorded and change nothing.
+//  2. An allow match of an authors rule publishes the comment, whatever
+//     else matched (trusted authors). Other allow matches mask the matches
+//     of other rules whose span lies inside theirs (exceptions).
+//  3. A refuse match refuses. A refuse rule with "soften" acts as review
+//     when the match is quoted or next to a mention cue (mention, not use).
+//  4. Score rules: weights of the distinct rules that matched are summed;
+//     score >= thresholds.refuse refuses, >= thresholds.review reviews.
+//  5. A review match sends to review.
+//  6. Otherwise the comment is published.
+//
+// The deciding category is that of the first deciding rule in declared
+// order (for scores: the category with the largest summed weight).
+// Verdict.Score is the summed weight, raised to the threshold of the
+// action when an action rule decided, so Score always agrees with Action.
+
+func (rs *Ruleset) decide(src string, all []found, lang string) Verdict {
+	v := Verdict{Action: ActionPublish, Language: lang, RulesetVersion: rs.version, Matches: []Match{}}
+	var allows []found
+	trusted := false
+	for _, f := range all {
+		if f.r.allow && !f.r.shadow {
+			allows = append(allows, f)
+			if f.r.kind == kindAuthors {
+				trusted = true
+			}
+		}
+	}
+	kept := make([]found, 0, len(all))
+	for _, f := range all {
+		if !f.r.allow && masked(f, allows) {
+			continue
+		}
+		kept = append(kept, f)
+	}
+	sort.SliceStable(kept, func(i, j int) bool {
+		if kept[i].start != kept[j].start {
+			return kept[i].start < kept[j].start
+		}
+		return kept[i].end > kept[j].end
+	})
+	var refuse, review *found
+	weights := map[string]float64{}
+	scored := map[*rule]bool{}
+	for i := range kept {
+		f := &kept[i]
+		text := ""
+		if 0 <= f.start && f.start <= f.end && f.end <= len(src) {
+			text = src[f.start:f.end]
+		}
+		v.Matches = append(v.Matches, Match{Rule: f.r.id, Category: f.r.category,
+			Start: f.start, End: f.end, Text: text, Shadow: f.r.shadow})
+		if f.r.shadow || f.r.allow {
+			continue
+		}
+		switch {
+		case f.r.action == ActionRefuse && !f.softened:
+			refuse = first(refuse, f)
+		case f.r.action == ActionRefuse, f.r.action == ActionReview:
+			review = first(review, f)
+		case f.r.score > 0 && !scored[f.r]:
+			scored[f.r] = true
+			weights[f.r.category] += f.r.score
+			v.Score += f.r.score
+		}
+	}
+	topCat, topW := "", 0.0
+	for _, c := range rs.categories { // declared order breaks ties
+		if w := weights[c.ID]; w > topW {
+			topCat, topW = c.ID, w
+		}
+	}
+	switch {
+	case trusted:
+		v.Action = ActionPublish
+	case refuse != nil:
+		v.Action, v.Category = ActionRefuse, refuse.r.category
+		v.Score = max(v.Score, rs.thresholds.Refuse)
+	case v.Score >= rs.thresholds.Refuse:
+		v.Action, v.Category = ActionRefuse, topCat
+	case review != nil:
+		v.Action, v.Category = ActionReview, review.r.category
+		v.Score = max(v.Score, rs.thresholds.Review)
+	case v.Score >= rs.thresholds.Review:
+		v.Action, v.Category = ActionReview, topCat
+	}
+	return v
+}
+
+// first keeps the match of the earliest declared rule (rules are stored
+// in declared order and numbered).
+func first(cur, f *found) *found {
+	if cur == nil || f.r.order < cur.r.order {
+		return f
+	}
+	return cur
+}
+
+func masked(f found, allows []found) bool {
+	for _, a := range allows {
+		if a.r != f.r && a.start <= f.start && f.end <= a.end {
+			return true
+		}
+	}
+	return false
+}
+
+// softened reports whether a refuse match on tokens ti..tj (original bytes
+// a..b) should only be reviewed: it is quoted, or a mention cue (a word such
+// as "call", "traiter de", "said") is close. Reported speech and
+// counter-speech quote slurs in order to reject them.
+func (c *classifier) softened(r *rule, ti, tj, a, b int) bool {
+	s := r.soften
+	if s == nil || r.action != ActionRefuse {
+		return false
+	}
+	if s.quoted && quoted(c.in.Text, a, b) {
+		return true
+	}
+	for _, t := range s.near {
+		for _, h := range c.hits {
+			if h.target == t && int(h.tj) >= ti-s.within && int(h.ti) <= tj+s.within && (h.tj < int32(ti) || h.ti > int32(tj)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// softenedSpan is softened for a match given in bytes of the normalised
+// text (regexp rules).
+func (c *classifier) softenedSpan(r *rule, na, nb, a, b int) bool {
+	if r.soften == nil || r.action != ActionRefuse {
+		return false
+	}
+	return c.softened(r, c.nt.tokenAt(na), c.nt.tokenAt(nb-1), a, b)
+}
+
+// tokenAt is the index of the token holding byte p of norm.
+func (nt *normText) tokenAt(p int) int {
+	i := sort.Search(len(nt.toks), func(i int) bool { return int(nt.toks[i].ne) > p })
+	return min(i, len(nt.toks)-1)
+}
+
+const openQuotes, closeQuotes = "\"“«„", "\"”»“"
+
+// quoted reports whether s[a:b] sits between an opening quote before it and
+// a closing quote after it.
+func quoted(s string, a, b int) bool {
+	i := strings.LastIndexAny(s[:a], openQuotes)
+	if i < 0 {
+		return false
+	}
+	return strings.IndexAny(s[b:], closeQuotes) >= 0
+}

@@ -1,0 +1,296 @@
+package rules
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// normText is a comment prepared for matching: a normalised string of
+// space-separated tokens, and for every byte of it the byte range of the
+// original rune that produced it. Matchers work on the normalised form and
+// report spans through the offset map, so the UI highlights the disguised
+// word exactly as it was typed.
+type normText struct {
+	src    string
+	norm   string  // normalised tokens joined by one space
+	ostart []int32 // per byte of norm: start of the original rune
+	oend   []int32 // per byte of norm: end of the original rune
+	toks   []token
+	aux    string // collapsed and alternative forms of tokens, see token
+
+	letters, upper int // letters in the original text, and how many are capitals
+}
+
+// token is one word of norm. Besides its exact form it may have a form with
+// repeated letters collapsed ("connaaard" -> "conard") and an alternative
+// leet reading ('1' as 'l' instead of 'i'), both stored in normText.aux.
+type token struct {
+	ns, ne   int32 // norm[ns:ne]
+	cs, ce   int32 // aux[cs:ce], collapsed form; empty when nothing repeats
+	as, ae   int32 // aux[as:ae], alternative leet form; empty when none
+	repeat3  bool  // has a letter repeated three times or more ("aaa")
+	hadDigit bool  // leet digits or symbols were mapped to letters
+}
+
+func (nt *normText) word(i int) string { return nt.norm[nt.toks[i].ns:nt.toks[i].ne] }
+
+func (nt *normText) collapsed(i int) string { return nt.aux[nt.toks[i].cs:nt.toks[i].ce] }
+
+func (nt *normText) alt(i int) string { return nt.aux[nt.toks[i].as:nt.toks[i].ae] }
+
+// span maps norm[a:b] back to a byte range of the original text.
+func (nt *normText) span(a, b int) (int, int) {
+	if a >= b || b > len(nt.ostart) {
+		return 0, 0
+	}
+	return int(nt.ostart[a]), int(nt.oend[b-1])
+}
+
+// tokSpan is the original byte range of tokens i..j inclusive.
+func (nt *normText) tokSpan(i, j int) (int, int) {
+	return nt.span(int(nt.toks[i].ns), int(nt.toks[j].ne))
+}
+
+// unit is one folded rune and the original byte range it came from.
+type unit struct {
+	r      rune
+	cls    uint8
+	os, oe int32
+}
+
+// rawTok is a run of units before joining and emission.
+type rawTok struct{ a, b int } // units[a:b]
+
+// minJoin is the shortest run of single-character tokens that is read as
+// one spelled-out word ("c o n n a r d"). Two would glue ordinary text
+// ("a a", "y a") into false words.
+const minJoin = 3
+
+// maxJoinGap is the most separator characters allowed between two
+// spelled-out letters.
+const maxJoinGap = 3
+
+func normalise(src string) *normText {
+	nt := &normText{src: src}
+	units := make([]unit, 0, len(src)+8)
+	var tmp [8]rune
+	for i := 0; i < len(src); {
+		r, size := utf8.DecodeRuneInString(src[i:])
+		if unicode.IsLetter(r) {
+			nt.letters++
+			if unicode.IsUpper(r) {
+				nt.upper++
+			}
+		}
+		for _, c := range foldRune(r, tmp[:0]) {
+			units = append(units, unit{r: c, cls: classOf(c), os: int32(i), oe: int32(i + size)})
+		}
+		i += size
+	}
+
+	// Split into runs of letters, digits and leet symbols.
+	var raws []rawTok
+	for i := 0; i < len(units); {
+		if !isWordCls(units[i].cls) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(units) && isWordCls(units[j].cls) {
+			j++
+		}
+		a, b := trimPunctLeet(units, i, j)
+		if a < b {
+			raws = append(raws, rawTok{a, b})
+		}
+		i = j
+	}
+
+	buf := make([]byte, 0, len(src)+8)
+	nt.ostart = make([]int32, 0, len(src)+8)
+	nt.oend = make([]int32, 0, len(src)+8)
+	nt.toks = make([]token, 0, len(raws))
+	var scratch []unit
+	for i := 0; i < len(raws); {
+		j := joinRun(units, raws, i)
+		us := units[raws[i].a:raws[i].b]
+		if j-i >= minJoin {
+			scratch = scratch[:0]
+			for k := i; k < j; k++ {
+				scratch = append(scratch, units[raws[k].a:raws[k].b]...)
+			}
+			us = scratch
+		} else {
+			j = i + 1
+		}
+		buf = nt.emit(buf, us)
+		i = j
+	}
+	nt.norm = string(buf)
+	nt.buildAux()
+	return nt
+}
+
+func isWordCls(c uint8) bool { return c == clsLetter || c == clsDigit || c == clsLeet }
+
+// trimPunctLeet drops '!', '|' and '+' at the edges of a run: there they
+// are punctuation ("connard!"), not letters ("sh!t").
+func trimPunctLeet(units []unit, a, b int) (int, int) {
+	edge := func(r rune) bool { return r == '!' || r == '|' || r == '+' || r == '¡' }
+	for a < b && edge(units[a].r) {
+		a++
+	}
+	for b > a && edge(units[b-1].r) {
+		b--
+	}
+	if a < b {
+		only := true
+		for _, u := range units[a:b] {
+			if u.cls != clsLeet {
+				only = false
+				break
+			}
+		}
+		if only { // "$$$", "@": not a word
+			return a, a
+		}
+	}
+	return a, b
+}
+
+// joinRun returns the end (exclusive) of the run of single-character
+// tokens starting at raws[i], each separated from the next by at most
+// maxJoinGap separator characters only.
+func joinRun(units []unit, raws []rawTok, i int) int {
+	j := i
+	for j < len(raws) && raws[j].b-raws[j].a == 1 {
+		if j > i {
+			gap := raws[j].a - raws[j-1].b
+			if gap < 1 || gap > maxJoinGap {
+				break
+			}
+			for _, u := range units[raws[j-1].b:raws[j].a] {
+				if u.cls != clsSep || u.r == '\n' {
+					return j
+				}
+			}
+		}
+		j++
+	}
+	return j
+}
+
+// emit appends one token made of units to buf, mapping leet digits and
+// symbols to letters when the token contains at least one letter.
+func (nt *normText) emit(buf []byte, us []unit) []byte {
+	if len(nt.toks) > 0 {
+		buf = append(buf, ' ')
+		last := nt.oend[len(nt.oend)-1]
+		nt.ostart = append(nt.ostart, last)
+		nt.oend = append(nt.oend, last)
+	}
+	hasLetter := false
+	for _, u := range us {
+		if u.cls == clsLetter {
+			hasLetter = true
+			break
+		}
+	}
+	t := token{ns: int32(len(buf))}
+	for _, u := range us {
+		r := u.r
+		if hasLetter && u.cls != clsLetter {
+			if l := leet(r); l != 0 {
+				r = l
+				t.hadDigit = true
+			}
+		}
+		n := len(buf)
+		buf = utf8.AppendRune(buf, r)
+		for k := n; k < len(buf); k++ {
+			nt.ostart = append(nt.ostart, u.os)
+			nt.oend = append(nt.oend, u.oe)
+		}
+	}
+	t.ne = int32(len(buf))
+	nt.toks = append(nt.toks, t)
+	return buf
+}
+
+// buildAux computes the collapsed and alternative forms of every token into
+// one string (one allocation for the whole comment).
+func (nt *normText) buildAux() {
+	var aux []byte
+	for i := range nt.toks {
+		t := &nt.toks[i]
+		w := nt.norm[t.ns:t.ne]
+		if hasDouble(w) {
+			t.cs = int32(len(aux))
+			aux, t.repeat3 = appendCollapsed(aux, w)
+			t.ce = int32(len(aux))
+		}
+		if t.hadDigit && strings.Contains(nt.src[nt.ostart[t.ns]:nt.oend[t.ne-1]], "1") {
+			// '1' read as 'l': rebuild the word from the original runes.
+			t.as = int32(len(aux))
+			for k := t.ns; k < t.ne; k++ {
+				if nt.src[nt.ostart[k]] == '1' && nt.norm[k] == 'i' {
+					aux = append(aux, 'l')
+				} else {
+					aux = append(aux, nt.norm[k])
+				}
+			}
+			t.ae = int32(len(aux))
+		}
+	}
+	nt.aux = string(aux)
+}
+
+func hasDouble(w string) bool {
+	for i := 1; i < len(w); i++ {
+		if w[i] == w[i-1] {
+			return true
+		}
+	}
+	return false
+}
+
+// appendCollapsed appends w with runs of the same byte reduced to one, and
+// reports whether some run was three or more long (deliberate elongation,
+// as in "connaaaaard", rather than a normal double letter).
+func appendCollapsed(dst []byte, w string) ([]byte, bool) {
+	long := false
+	run := 0
+	for i := 0; i < len(w); i++ {
+		if i > 0 && w[i] == w[i-1] {
+			run++
+			if run >= 2 {
+				long = true
+			}
+			continue
+		}
+		run = 0
+		dst = append(dst, w[i])
+	}
+	return dst, long
+}
+
+// collapse returns w with repeated bytes reduced to one.
+func collapse(w string) string {
+	if !hasDouble(w) {
+		return w
+	}
+	b, _ := appendCollapsed(nil, w)
+	return string(b)
+}
+
+// normaliseWords is the normalisation used for rule entries: the same
+// pipeline as comments, so an entry and a comment always agree.
+func normaliseWords(s string) []string {
+	nt := normalise(s)
+	out := make([]string, len(nt.toks))
+	for i := range nt.toks {
+		out[i] = nt.word(i)
+	}
+	return out
+}

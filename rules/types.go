@@ -1,0 +1,73 @@
+package rules
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Match is one rule firing on one span of the comment.
+type Match struct {
+	Rule     string `json:"rule"`
+	Category string `json:"category"`
+	Start    int    `json:"start"` // byte offsets in the ORIGINAL text
+	End      int    `json:"end"`
+	Text     string `json:"text"`             // original[Start:End]
+	Shadow   bool   `json:"shadow,omitempty"` // rule in shadow mode: recorded, changes nothing
+}
+
+// Verdict is the explained decision on one comment.
+type Verdict struct {
+	Action         Action  `json:"action"`
+	Category       string  `json:"category,omitempty"` // category that decided it
+	Score          float64 `json:"score"`
+	Language       string  `json:"language"` // ISO 639-1 lowercase, "" if unknown
+	Matches        []Match `json:"matches"`  // never nil in JSON: [] when none
+	RulesetVersion string  `json:"ruleset_version"`
+}
+
+// MarshalJSON keeps "matches" an array even when the slice is nil, so
+// clients never have to tell null from [].
+func (v Verdict) MarshalJSON() ([]byte, error) {
+	type plain Verdict
+	if v.Matches == nil {
+		v.Matches = []Match{}
+	}
+	return json.Marshal(plain(v))
+}
+
+// Input is one comment to judge. AuthorKey is an opaque stable key for the
+// author (the caller passes a digest, may be "").
+type Input struct {
+	Text      string
+	Source    string
+	AuthorKey string
+	At        time.Time
+}
+
+// History gives Classify the recent past it needs for flood and
+// repeated-post rules; Classify itself stays pure (no I/O).
+type History interface {
+	// AuthorPosts counts comments by this author received since the given
+	// time, not counting the one being classified.
+	AuthorPosts(authorKey string, since time.Time) int
+	// SameTextAuthors counts distinct authors who posted this fingerprint
+	// since the given time, not counting this one.
+	SameTextAuthors(fingerprint string, since time.Time) int
+}
+
+// Category is one entry of the public moderation policy.
+type Category struct {
+	ID          string            `yaml:"id" json:"id"`
+	Label       map[string]string `yaml:"label" json:"label"`             // "fr", "en"
+	Description map[string]string `yaml:"description" json:"description"` // "fr", "en"
+	// DSACategory is the EU Transparency Database statement category,
+	// e.g. STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH.
+	DSACategory string `yaml:"dsa_category" json:"dsa_category"`
+	// Ground is "terms" (incompatible with the terms of use) or "law"
+	// (illegal content).
+	Ground string `yaml:"ground" json:"ground"`
+	// LegalGround cites the law when Ground is "law" (statement of reasons).
+	LegalGround string `yaml:"legal_ground,omitempty" json:"legal_ground,omitempty"`
+	// Keywords are optional KEYWORD_* category specifications.
+	Keywords []string `yaml:"keywords,omitempty" json:"keywords,omitempty"`
+}

@@ -1,0 +1,126 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"vigie/moderation"
+)
+
+// Many writers at once, intakes and decisions interleaved: the log must stay
+// one gap-free chain whose head is the published one.
+func TestChainVerifiesAfterConcurrentWrites(t *testing.T) {
+	forEachDriver(t, func(t *testing.T, cfg Config) {
+		db := openDB(t, cfg)
+		const writers, each = 8, 25
+		var wg sync.WaitGroup
+		for w := range writers {
+			wg.Go(func() {
+				for i := range each {
+					n := w*each + i
+					c, _ := newComment(n, moderation.StatusPending)
+					_, e := newComment(n, moderation.StatusPending)
+					if _, err := db.Intake(context.Background(), c, e); err != nil {
+						t.Errorf("Intake %d: %v", n, err)
+						return
+					}
+					to := moderation.StatusPublished
+					if n%3 == 0 {
+						to = moderation.StatusRefused
+					}
+					if err := db.Transition(context.Background(), decision(c, moderation.StatusPending, to, t0.Add(time.Hour)), nil); err != nil {
+						t.Errorf("Transition %d: %v", n, err)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		mustVerify(t, db, 2*writers*each)
+		st := db.WriteStats()
+		t.Logf("%d requests in %d commits", st.Requests, st.Commits)
+	})
+}
+
+// What `vigie verify` relies on: whatever column of a stored event is
+// changed behind Vigie's back, the check stops at exactly that event.
+func TestTamperedEventIsReported(t *testing.T) {
+	tests := []struct {
+		name string
+		sql  string
+	}{
+		{"note rewritten", `UPDATE events SET note = 'nothing to see' WHERE seq = 3`},
+		{"decision flipped", `UPDATE events SET to_status = 'published' WHERE seq = 3`},
+		{"actor changed", `UPDATE events SET actor = 'moderator:1' WHERE seq = 3`},
+		{"time moved", `UPDATE events SET at = ? WHERE seq = 3`},
+		{"category changed", `UPDATE events SET category = 'spam' WHERE seq = 3`},
+		{"rules removed", `UPDATE events SET rule_ids = '' WHERE seq = 3`},
+		{"text digest replaced", `UPDATE events SET text_digest = author_digest WHERE seq = 3`},
+		{"moved to another comment", `UPDATE events SET comment_id = 1 WHERE seq = 3`},
+		{"hash recomputed by hand", `UPDATE events SET hash = prev_hash WHERE seq = 3`},
+		{"link cut", `UPDATE events SET prev_hash = hash WHERE seq = 3`},
+	}
+	forEachDriver(t, func(t *testing.T, cfg Config) {
+		db := openDB(t, cfg)
+		for i := range 5 {
+			mustIntake(t, db, i, moderation.StatusRefused)
+		}
+		mustVerify(t, db, 5)
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				// Each case tampers inside a transaction rolled back after the
+				// check, so the next case starts from a clean log.
+				tx := db.w.Begin()
+				defer tx.Rollback()
+				var args []any
+				if tt.name == "time moved" {
+					args = append(args, t0.Add(time.Minute).UTC())
+				}
+				if err := tx.Exec(tt.sql, args...).Error; err != nil {
+					t.Fatal(err)
+				}
+				var rows []eventRow
+				if err := tx.Order("seq").Find(&rows).Error; err != nil {
+					t.Fatal(err)
+				}
+				evs, err := eventsOf(rows)
+				if err != nil {
+					t.Fatal(err)
+				}
+				v := moderation.NewChainVerifier()
+				var brk *moderation.ChainBreak
+				for i := range evs {
+					if err := v.Check(&evs[i]); err != nil {
+						if !errors.As(err, &brk) {
+							t.Fatalf("Check: %v, want a *ChainBreak", err)
+						}
+						break
+					}
+				}
+				if brk == nil || brk.Seq != 3 {
+					t.Fatalf("verify reported %v, want event 3", brk)
+				}
+				t.Log(brk)
+			})
+		}
+		mustVerify(t, db, 5)
+	})
+}
+
+// A trailing event deleted leaves a log that verifies on its own; only the
+// published head shows that it is shorter than it was.
+func TestDeletedLastEventBreaksTheHead(t *testing.T) {
+	db := openDB(t, sqliteConfig(t))
+	for i := range 3 {
+		mustIntake(t, db, i, moderation.StatusPublished)
+	}
+	if err := db.w.Exec(`DELETE FROM events WHERE seq = 3`).Error; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := verifyChain(t, db); err == nil {
+		t.Fatal("verify passed with the last event deleted")
+	}
+}

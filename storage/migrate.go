@@ -1,0 +1,156 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"vigie/moderation"
+)
+
+// migration is one numbered schema step. Steps are plain SQL, never derived
+// from the gorm models: a step must mean the same thing forever, whatever
+// the models become later. Type placeholders ({{id}}, {{int}}, {{time}},
+// {{blob}}, {{json}}) are filled in by the dialect.
+type migration struct {
+	version    int
+	name       string
+	statements []string
+}
+
+// migrations is append-only: never edit a released step, add a new one.
+// Later tables (review queue claims, outbox, users) come as steps 2, 3…
+var migrations = []migration{
+	{version: 1, name: "comments, events and the chain head", statements: []string{
+		`CREATE TABLE comments (
+			id {{id}},
+			source TEXT NOT NULL,
+			external_id TEXT NOT NULL,
+			thread_id TEXT NOT NULL DEFAULT '',
+			parent_id TEXT NOT NULL DEFAULT '',
+			author_id TEXT NOT NULL DEFAULT '',
+			author_name TEXT NOT NULL DEFAULT '',
+			text TEXT NOT NULL DEFAULT '',
+			language TEXT NOT NULL DEFAULT '',
+			status TEXT NOT NULL,
+			category TEXT NOT NULL DEFAULT '',
+			verdict {{json}},
+			created_at {{time}} NOT NULL,
+			received_at {{time}} NOT NULL,
+			updated_at {{time}} NOT NULL,
+			salt {{blob}},
+			purged_at {{time}},
+			CONSTRAINT comments_source_external_id UNIQUE (source, external_id)
+		)`,
+		`CREATE INDEX comments_received_at ON comments (received_at)`,
+		`CREATE INDEX comments_status ON comments (status)`,
+		// Chained columns first, then the snapshot (text, verdict), which a
+		// purge may erase. rule_ids is a JSON array.
+		`CREATE TABLE events (
+			seq {{int}} PRIMARY KEY,
+			comment_id {{int}} NOT NULL REFERENCES comments (id),
+			at {{time}} NOT NULL,
+			actor TEXT NOT NULL,
+			from_status TEXT NOT NULL,
+			to_status TEXT NOT NULL,
+			route TEXT NOT NULL,
+			automation TEXT NOT NULL,
+			category TEXT NOT NULL DEFAULT '',
+			rule_ids TEXT NOT NULL DEFAULT '',
+			ruleset_version TEXT NOT NULL DEFAULT '',
+			note TEXT NOT NULL DEFAULT '',
+			source TEXT NOT NULL,
+			language TEXT NOT NULL DEFAULT '',
+			text_digest TEXT NOT NULL,
+			author_digest TEXT NOT NULL,
+			prev_hash TEXT NOT NULL,
+			hash TEXT NOT NULL,
+			text TEXT,
+			verdict {{json}}
+		)`,
+		`CREATE INDEX events_comment_id ON events (comment_id, seq)`,
+		`CREATE INDEX events_at ON events (at)`,
+		// One row, always: the last sequence number and hash. Writers lock
+		// it to append, which keeps the chain a single line across
+		// instances.
+		`CREATE TABLE chain_head (
+			id {{int}} PRIMARY KEY CHECK (id = 1),
+			seq {{int}} NOT NULL,
+			hash TEXT NOT NULL
+		)`,
+		`INSERT INTO chain_head (id, seq, hash) VALUES (1, 0, '` + moderation.GenesisHash + `')`,
+	}},
+}
+
+// schemaVersion is the version this binary expects.
+func schemaVersion() int { return migrations[len(migrations)-1].version }
+
+// migrate applies the pending steps, each in its own transaction together
+// with its schema_migrations row, so a step is either wholly applied or not.
+func migrate(ctx context.Context, w *gorm.DB, d dialect, log *slog.Logger) error {
+	for _, m := range migrations {
+		applied, err := applyMigration(ctx, w, d, m)
+		if err != nil {
+			return fmt.Errorf("migration %d (%s): %w", m.version, m.name, err)
+		}
+		if applied {
+			log.Info("migration applied", "version", m.version, "name", m.name)
+		}
+	}
+	// A database migrated by a newer binary may hold data this one would
+	// misread; refuse rather than guess.
+	var newest int
+	if err := w.WithContext(ctx).Raw(`SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&newest).Error; err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if newest > schemaVersion() {
+		return fmt.Errorf("database schema version %d is newer than this binary's (%d): %w", newest, schemaVersion(), moderation.ErrUnavailable)
+	}
+	return nil
+}
+
+func applyMigration(ctx context.Context, w *gorm.DB, d dialect, m migration) (applied bool, err error) {
+	err = w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if d.migrationLock != "" {
+			if err := tx.Exec(d.migrationLock).Error; err != nil {
+				return err
+			}
+		}
+		// Inside the locked transaction, so concurrent first starts don't
+		// race on creating it.
+		if err := tx.Exec(d.ddl.Replace(`CREATE TABLE IF NOT EXISTS schema_migrations (
+			version {{int}} PRIMARY KEY,
+			applied_at {{time}} NOT NULL
+		)`)).Error; err != nil {
+			return err
+		}
+		var n int64
+		if err := tx.Raw(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return nil
+		}
+		for _, s := range m.statements {
+			if err := tx.Exec(d.ddl.Replace(s)).Error; err != nil {
+				return fmt.Errorf("%s: %w", firstLine(s), err)
+			}
+		}
+		applied = true
+		return tx.Exec(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
+			m.version, moderation.TruncateTime(time.Now())).Error
+	})
+	if err != nil {
+		return false, err
+	}
+	return applied, nil
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	return strings.TrimSuffix(s, " (")
+}

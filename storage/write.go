@@ -1,0 +1,186 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"vigie/moderation"
+)
+
+// Intake stores a new comment with its first event (see moderation.Store).
+// Times are truncated to microseconds before sealing, so the hash of the
+// event read back always matches.
+func (db *DB) Intake(ctx context.Context, c *moderation.Comment, e *moderation.Event) (bool, error) {
+	r, err := newIntakeRequest(c, e)
+	if err != nil {
+		return false, fmt.Errorf("intake %s/%s: %w", c.Source, c.ExternalID, err)
+	}
+	o := db.writer.do(ctx, r)
+	if o.err != nil {
+		return false, fmt.Errorf("intake %s/%s: %w", c.Source, c.ExternalID, o.err)
+	}
+	if !o.created {
+		*c = o.comment
+		return false, nil
+	}
+	c.ID = o.comment.ID
+	c.CreatedAt = moderation.TruncateTime(c.CreatedAt)
+	c.ReceivedAt = moderation.TruncateTime(c.ReceivedAt)
+	c.UpdatedAt = moderation.TruncateTime(c.UpdatedAt)
+	*e = o.event
+	return true, nil
+}
+
+// Transition applies a status change with its event (see moderation.Store).
+func (db *DB) Transition(ctx context.Context, e *moderation.Event, patch *moderation.Patch) error {
+	r, err := newTransitionRequest(e, patch)
+	if err != nil {
+		return fmt.Errorf("transition %d: %w", e.CommentID, err)
+	}
+	o := db.writer.do(ctx, r)
+	if o.err != nil {
+		return fmt.Errorf("transition %d: %w", e.CommentID, o.err)
+	}
+	*e = o.event
+	return nil
+}
+
+// newIntakeRequest checks and encodes everything that does not need the
+// database, in the caller's goroutine: the writer is the bottleneck, so it
+// gets only the work that must be serial.
+func newIntakeRequest(c *moderation.Comment, e *moderation.Event) (*request, error) {
+	switch {
+	case c == nil || e == nil:
+		return nil, moderation.Errorf(moderation.ErrInvalid, "", "intake needs a comment and an event")
+	case c.Source == "" || c.ExternalID == "":
+		return nil, moderation.Errorf(moderation.ErrInvalid, "source", "comment has no source or external id")
+	case e.From != 0:
+		return nil, moderation.Errorf(moderation.ErrInvalid, "from", "the first event of a comment must come from no status, not %s", e.From)
+	case e.To != c.Status:
+		return nil, moderation.Errorf(moderation.ErrInvalid, "to", "first event leads to %s but the comment is %s", e.To, c.Status)
+	}
+	// The comment has no id yet; check the rest of the event as it will be.
+	probe := *e
+	probe.CommentID = 1
+	if err := probe.Validate(); err != nil {
+		return nil, err
+	}
+	row, err := toCommentRow(c)
+	if err != nil {
+		return nil, err
+	}
+	row.ID = 0
+	v, err := encodeVerdict(e.Verdict)
+	if err != nil {
+		return nil, err
+	}
+	return &request{kind: kindIntake, comment: row, event: *e, verdict: v}, nil
+}
+
+func newTransitionRequest(e *moderation.Event, p *moderation.Patch) (*request, error) {
+	if e == nil {
+		return nil, moderation.Errorf(moderation.ErrInvalid, "", "transition needs an event")
+	}
+	if e.From == 0 {
+		return nil, moderation.Errorf(moderation.ErrInvalid, "from", "a transition starts from a status; new comments go through intake")
+	}
+	if err := e.Validate(); err != nil {
+		return nil, err
+	}
+	v, err := encodeVerdict(e.Verdict)
+	if err != nil {
+		return nil, err
+	}
+	at := moderation.TruncateTime(e.At)
+	cols := map[string]any{"status": e.To.String(), "category": e.Category, "updated_at": at}
+	if p != nil {
+		if p.Text != nil {
+			cols["text"] = *p.Text
+		}
+		if p.Language != nil {
+			cols["language"] = *p.Language
+		}
+		if p.Verdict != nil {
+			pv, err := encodeVerdict(p.Verdict)
+			if err != nil {
+				return nil, err
+			}
+			cols["verdict"] = pv
+		}
+	}
+	return &request{kind: kindTransition, event: *e, verdict: v, patch: cols}, nil
+}
+
+// intake inserts the comment unless (source, external_id) exists — also when
+// another instance or an earlier request of this batch inserted it — and
+// then its sealed event. ON CONFLICT DO NOTHING rather than catching the
+// unique violation: on PostgreSQL a failed statement would abort the whole
+// batch transaction.
+func (w *writer) intake(tx *gorm.DB, r *request, head *chainHeadRow) (outcome, error) {
+	row := r.comment
+	res := tx.Raw(insertCommentSQL, row.insertArgs()...).Scan(&row.ID)
+	if res.Error != nil {
+		return outcome{}, fmt.Errorf("insert comment: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		var old commentRow
+		if err := tx.Where("source = ? AND external_id = ?", row.Source, row.ExternalID).Take(&old).Error; err != nil {
+			return outcome{}, fmt.Errorf("read duplicate: %w", err)
+		}
+		c, err := old.toDomain()
+		if err != nil {
+			return outcome{}, err
+		}
+		return outcome{comment: c}, nil
+	}
+	e := r.event
+	e.CommentID = row.ID
+	if err := w.appendEvent(tx, r, &e, head); err != nil {
+		return outcome{}, err
+	}
+	// The caller already has the comment; it needs only its new id.
+	return outcome{created: true, comment: moderation.Comment{ID: row.ID}, event: e}, nil
+}
+
+// transition checks the comment's current status against the event's From:
+// a mismatch means someone else changed it since the caller read it.
+func (w *writer) transition(tx *gorm.DB, r *request, head *chainHeadRow) (outcome, error) {
+	e := r.event
+	var status string
+	res := tx.Raw(`SELECT status FROM comments WHERE id = ?`, e.CommentID).Scan(&status)
+	if res.Error != nil {
+		return outcome{}, fmt.Errorf("read status: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return outcome{err: moderation.ErrNotFound}, nil
+	}
+	if status != e.From.String() {
+		return outcome{err: fmt.Errorf("status is %s, not %s: %w", status, e.From, moderation.ErrConflict)}, nil
+	}
+	if err := tx.Model(&commentRow{}).Where("id = ?", e.CommentID).Updates(r.patch).Error; err != nil {
+		return outcome{}, fmt.Errorf("update comment: %w", err)
+	}
+	if err := w.appendEvent(tx, r, &e, head); err != nil {
+		return outcome{}, err
+	}
+	return outcome{event: e}, nil
+}
+
+// appendEvent seals e after the head, inserts it and advances the head.
+func (w *writer) appendEvent(tx *gorm.DB, r *request, e *moderation.Event, head *chainHeadRow) error {
+	if w.failHook != nil {
+		if err := w.failHook(r); err != nil {
+			return err
+		}
+	}
+	e.At = moderation.TruncateTime(e.At)
+	e.Seal(head.Seq+1, head.Hash)
+	row := eventRowOf(e, r.verdict)
+	if err := tx.Exec(insertEventSQL, row.insertArgs()...).Error; err != nil {
+		return fmt.Errorf("insert event: %w", err)
+	}
+	head.Seq, head.Hash = e.Seq, e.Hash
+	return nil
+}

@@ -1,0 +1,280 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"gorm.io/gorm"
+
+	"vigie/moderation"
+)
+
+// The writer is the only goroutine that writes comments and events. Callers
+// hand it requests and wait; it commits them in groups (group commit), so a
+// single fsync acknowledges a whole batch, and the chain head is read and
+// advanced once per batch. Appending to a hash chain is sequential anyway:
+// one writer loses no parallelism and needs no locking in Go.
+
+// errClosed answers writes that arrive after Close.
+var errClosed = fmt.Errorf("storage closed: %w", moderation.ErrUnavailable)
+
+// batchTimeout bounds one batch transaction, mostly so a PostgreSQL writer
+// stuck behind another instance's lock eventually answers its callers.
+const batchTimeout = 30 * time.Second
+
+// maxEjections bounds how many failing requests a batch sheds before it
+// gives up: past that the failure is the database's, not a request's.
+const maxEjections = 3
+
+type requestKind int8
+
+const (
+	kindIntake requestKind = iota + 1
+	kindTransition
+)
+
+// request is one Intake or Transition. The caller's values are copied in, so
+// the writer never touches memory the caller may reuse after giving up; the
+// results are copied back by the caller once answered.
+type request struct {
+	ctx      context.Context
+	kind     requestKind
+	enqueued time.Time
+	comment  commentRow       // intake: the row to insert
+	event    moderation.Event // the event to seal
+	verdict  *string          // the event's verdict snapshot, encoded by the caller
+	patch    map[string]any   // transition: comment columns besides status
+	taken    atomic.Bool      // set by whoever decides first: writer (claims) or caller (gives up)
+	done     chan outcome     // buffered: the writer never blocks on an answer
+}
+
+type outcome struct {
+	created bool
+	comment moderation.Comment
+	event   moderation.Event
+	err     error
+}
+
+type writer struct {
+	db    *DB
+	max   int
+	wait  time.Duration
+	queue chan *request
+	done  chan struct{}
+
+	mu      sync.RWMutex // held shared while sending, exclusively to close queue
+	stopped bool
+
+	queued   atomic.Int64 // requests handed to the writer
+	requests atomic.Int64
+	commits  atomic.Int64
+
+	// failHook, set only by tests, makes a request's write fail as a broken
+	// statement would, after its comment row is already inserted.
+	failHook func(*request) error
+}
+
+func startWriter(db *DB, max int, wait time.Duration) *writer {
+	w := &writer{db: db, max: max, wait: wait, queue: make(chan *request, max), done: make(chan struct{})}
+	go w.run()
+	return w
+}
+
+func (w *writer) closed() bool {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	return w.stopped
+}
+
+// stop refuses new requests, lets the writer commit what is queued, and
+// waits for it to finish.
+func (w *writer) stop() {
+	w.mu.Lock()
+	if !w.stopped {
+		w.stopped = true
+		close(w.queue)
+	}
+	w.mu.Unlock()
+	<-w.done
+}
+
+// do queues r and waits for its answer. A caller whose ctx ends while r is
+// still queued returns at once; once the writer has claimed r the caller
+// waits for the commit, because the write may already be durable.
+func (w *writer) do(ctx context.Context, r *request) outcome {
+	if err := ctx.Err(); err != nil {
+		return outcome{err: err}
+	}
+	r.ctx, r.done, r.enqueued = ctx, make(chan outcome, 1), time.Now()
+	w.mu.RLock()
+	if w.stopped {
+		w.mu.RUnlock()
+		return outcome{err: errClosed}
+	}
+	select {
+	case w.queue <- r:
+		w.mu.RUnlock()
+		w.queued.Add(1)
+	case <-ctx.Done():
+		w.mu.RUnlock()
+		return outcome{err: ctx.Err()}
+	}
+	select {
+	case o := <-r.done:
+		return o
+	case <-ctx.Done():
+		if r.taken.CompareAndSwap(false, true) {
+			return outcome{err: ctx.Err()}
+		}
+		return <-r.done
+	}
+}
+
+func (w *writer) run() {
+	defer close(w.done)
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	batch := make([]*request, 0, w.max)
+	for {
+		first, ok := <-w.queue
+		if !ok {
+			return
+		}
+		batch = append(batch[:0], first)
+		if w.wait > 0 {
+			batch = w.fill(batch, timer, first.enqueued.Add(w.wait))
+		}
+		w.commit(batch)
+		clear(batch) // drop references to answered requests
+	}
+}
+
+// fill adds queued requests to the batch until it is full or the first
+// request has waited BatchWait. The wait counts from when the first request
+// was queued, not from now: under load, requests pile up while the previous
+// batch commits and are already past their wait, so the next batch goes at
+// once instead of idling while every caller is blocked in it.
+func (w *writer) fill(batch []*request, timer *time.Timer, deadline time.Time) []*request {
+	for len(batch) < w.max {
+		select {
+		case r, ok := <-w.queue:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, r)
+			continue
+		default:
+		}
+		d := time.Until(deadline)
+		if d <= 0 {
+			return batch
+		}
+		timer.Reset(d)
+		select {
+		case r, ok := <-w.queue:
+			timer.Stop()
+			if !ok {
+				return batch
+			}
+			batch = append(batch, r)
+		case <-timer.C:
+			return batch
+		}
+	}
+	return batch
+}
+
+// commit writes a batch and answers every request in it, only after the
+// commit. A request whose statement fails is answered with its error and
+// the batch is retried without it, so one bad request never fails the
+// others; a failure of the transaction itself fails them all.
+func (w *writer) commit(batch []*request) {
+	live := make([]*request, 0, len(batch))
+	for _, r := range batch {
+		if !r.taken.CompareAndSwap(false, true) {
+			continue // its caller gave up while it was queued
+		}
+		if err := r.ctx.Err(); err != nil {
+			r.done <- outcome{err: err}
+			continue
+		}
+		live = append(live, r)
+	}
+	for ejected := 0; len(live) > 0; ejected++ {
+		outs, bad, err := w.tryBatch(live)
+		if err == nil {
+			w.commits.Add(1)
+			w.requests.Add(int64(len(live)))
+			for i, r := range live {
+				r.done <- outs[i]
+			}
+			return
+		}
+		if bad < 0 || ejected >= maxEjections {
+			w.db.log.Error("write batch failed", "requests", len(live), "err", err)
+			for _, r := range live {
+				r.done <- outcome{err: err}
+			}
+			return
+		}
+		w.db.log.Warn("write request failed, retrying the rest of its batch", "requests", len(live)-1, "err", err)
+		live[bad].done <- outcome{err: err}
+		live = slices.Delete(live, bad, bad+1)
+	}
+}
+
+// tryBatch runs one transaction over the requests. bad is the index of the
+// request whose statement failed, or -1 when the transaction itself failed
+// (begin, chain head, commit). Requests refused for domain reasons (conflict,
+// not found) write nothing and carry their error in their outcome.
+func (w *writer) tryBatch(reqs []*request) (outs []outcome, bad int, err error) {
+	outs, bad = make([]outcome, len(reqs)), -1
+	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
+	defer cancel()
+	t0 := time.Now()
+	var tStmts time.Duration
+	defer func() { prof.Add(1); profStmts.Add(int64(tStmts)); profTotal.Add(int64(time.Since(t0))) }()
+	err = w.db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		defer func() { tStmts = time.Since(t0) }()
+		var head chainHeadRow
+		res := tx.Raw(`SELECT id, seq, hash FROM chain_head WHERE id = ?`+w.db.dialect.forUpdate, chainHeadID).Scan(&head)
+		if res.Error != nil {
+			return fmt.Errorf("chain head: %w", res.Error)
+		}
+		if res.RowsAffected != 1 {
+			return errors.New("chain head: row missing")
+		}
+		start := head
+		for i, r := range reqs {
+			var err error
+			switch r.kind {
+			case kindIntake:
+				outs[i], err = w.intake(tx, r, &head)
+			case kindTransition:
+				outs[i], err = w.transition(tx, r, &head)
+			}
+			if err != nil {
+				bad = i
+				return err
+			}
+		}
+		if head.Seq == start.Seq {
+			return nil // only duplicates or refusals: nothing appended
+		}
+		if err := tx.Exec(`UPDATE chain_head SET seq = ?, hash = ? WHERE id = ?`, head.Seq, head.Hash, chainHeadID).Error; err != nil {
+			return fmt.Errorf("chain head: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, bad, err
+	}
+	return outs, -1, nil
+}
+
+var prof, profStmts, profTotal atomic.Int64
