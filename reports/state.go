@@ -120,20 +120,20 @@ type cohortVec [nCohort]int64
 
 // Activity metrics: what an event contributes to the bucket of its day.
 const (
-	aPublished     = iota // to published, other than a reinstatement
-	aRefused              // to refused (any route)
-	aRemoved              // of which from published
-	aReinstated           // refused → published by appeal, audit, re-check, external…
-	aReinstAppeal         // of which by appeal
-	aReinstOwn            // of which by own review (audit, re-check, review)
-	aReinstExternal       // of which by external request
-	aSentToReview         // new → pending
-	aWithdrawn            // author deleted it
-	aAppeals              // events with route appeal
-	aAuditChecks          // audit-route events on a fully automated decision
-	aAuditOverturns       // of which changed the status
-	aAutoRefused          // refusals fully automated
-	aAutoRefReinstated    // of those, later reinstated (counted on the refusal's day)
+	aPublished         = iota // to published, other than a reinstatement
+	aRefused                  // to refused (any route)
+	aRemoved                  // of which from published
+	aReinstated               // refused → published by appeal, audit, re-check, external…
+	aReinstAppeal             // of which by appeal
+	aReinstOwn                // of which by own review (audit, re-check, review)
+	aReinstExternal           // of which by external request
+	aSentToReview             // new → pending
+	aWithdrawn                // author deleted it
+	aAppeals                  // events with route appeal
+	aAuditChecks              // audit-route events on a fully automated decision
+	aAuditOverturns           // of which changed the status
+	aAutoRefused              // refusals fully automated
+	aAutoRefReinstated        // of those, later reinstated (counted on the refusal's day)
 	nActivity
 )
 

@@ -98,8 +98,8 @@ type ActivityRow struct {
 
 // Cohort is the cohort view.
 type Cohort struct {
-	Definition string           `json:"definition"`
-	Totals     CohortCounts     `json:"totals"`
+	Definition string            `json:"definition"`
+	Totals     CohortCounts      `json:"totals"`
 	Breakdowns []CohortBreakdown `json:"breakdowns"`
 }
 

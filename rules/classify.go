@@ -64,6 +64,9 @@ type classifier struct {
 	lang    string
 	hits    []hit
 	matches []found
+
+	links     []link // found once, shared by every links rule
+	linksDone bool
 }
 
 // found is a match before the decision: the rule and whether its action
@@ -151,7 +154,10 @@ func (c *classifier) run(r *rule) {
 }
 
 func (c *classifier) runLinks(r *rule) {
-	links := findLinks(c.in.Text)
+	if !c.linksDone {
+		c.links, c.linksDone = findLinks(c.in.Text), true
+	}
+	links := c.links
 	if len(links) == 0 {
 		return
 	}

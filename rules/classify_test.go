@@ -81,7 +81,7 @@ func TestClassifyAcceptance(t *testing.T) {
 
 // fakeHistory is an in-memory History.
 type fakeHistory struct {
-	posts map[string][]time.Time            // author -> times
+	posts map[string][]time.Time          // author -> times
 	texts map[string]map[string]time.Time // fingerprint -> author -> last time
 }
 

@@ -78,7 +78,7 @@ type link struct {
 }
 
 func findLinks(s string) []link {
-	if strings.IndexByte(s, '.') < 0 {
+	if !mayHaveLink(s) {
 		return nil
 	}
 	var out []link
@@ -89,6 +89,23 @@ func findLinks(s string) []link {
 		out = append(out, link{span{m[0], m[1]}, hostOf(s[m[0]:m[1]])})
 	}
 	return out
+}
+
+// mayHaveLink is the cheap test in front of reLink: a dot directly
+// followed by a letter or digit ("example.com", not "fin. Puis").
+func mayHaveLink(s string) bool {
+	for i := strings.IndexByte(s, '.'); i >= 0 && i+1 < len(s); {
+		c := s[i+1] | 0x20
+		if c >= 'a' && c <= 'z' || s[i+1] >= '0' && s[i+1] <= '9' {
+			return true
+		}
+		j := strings.IndexByte(s[i+1:], '.')
+		if j < 0 {
+			return false
+		}
+		i += 1 + j
+	}
+	return false
 }
 
 func hostOf(u string) string {

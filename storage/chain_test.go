@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -123,4 +124,53 @@ func TestDeletedLastEventBreaksTheHead(t *testing.T) {
 	if _, err := verifyChain(t, db); err == nil {
 		t.Fatal("verify passed with the last event deleted")
 	}
+}
+
+// Several instances on one database (PostgreSQL behind a load balancer, or
+// two processes on one SQLite file): they migrate at the same time, take in
+// the same webhook deliveries, and the log stays one line.
+func TestInstancesShareOneChain(t *testing.T) {
+	forEachDriver(t, func(t *testing.T, cfg Config) {
+		dbs := make([]*DB, 3)
+		var wg sync.WaitGroup
+		for i := range dbs {
+			wg.Go(func() {
+				db, err := Open(context.Background(), cfg, nil)
+				if err != nil {
+					t.Errorf("Open instance %d: %v", i, err)
+					return
+				}
+				t.Cleanup(func() { db.Close() })
+				dbs[i] = db
+			})
+		}
+		wg.Wait()
+		if t.Failed() {
+			return
+		}
+		const comments = 40
+		var created atomic.Int64
+		for _, db := range dbs {
+			for range 3 {
+				wg.Go(func() {
+					for n := range comments {
+						c, e := newComment(n, moderation.StatusPending)
+						ok, err := db.Intake(context.Background(), c, e)
+						if err != nil {
+							t.Errorf("Intake %d: %v", n, err)
+							return
+						}
+						if ok {
+							created.Add(1)
+						}
+					}
+				})
+			}
+		}
+		wg.Wait()
+		if created.Load() != comments {
+			t.Errorf("%d intakes created a comment, want %d", created.Load(), comments)
+		}
+		mustVerify(t, dbs[0], comments)
+	})
 }

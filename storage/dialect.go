@@ -25,7 +25,28 @@ type dialect struct {
 	// migrationLock serialises instances that start at the same time, so
 	// two of them never apply the same migration step.
 	migrationLock string
-	open          func(Config) (w, r *gorm.DB, err error)
+	// numbered says the driver wants $1, $2… where we write ?: the hot path
+	// bypasses gorm, which would otherwise rewrite them.
+	numbered bool
+	open     func(Config) (w, r *gorm.DB, err error)
+}
+
+// bind adapts a statement written with ? placeholders to the driver.
+func (d dialect) bind(q string) string {
+	if !d.numbered {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 func dialectFor(driver string) (dialect, error) {
@@ -59,6 +80,7 @@ func dialectFor(driver string) (dialect, error) {
 				"{{json}}", "JSONB",
 			),
 			migrationLock: "SELECT pg_advisory_xact_lock(5628140019)",
+			numbered:      true,
 			open:          openPostgres,
 		}, nil
 	}

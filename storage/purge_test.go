@@ -18,8 +18,8 @@ func TestPurgeErasesPersonalDataAndKeepsTheChain(t *testing.T) {
 		cfg.Clock = fixedClock{purgeTime}
 		db := openDB(t, cfg)
 		ctx := context.Background()
-		old1, _ := mustIntake(t, db, 1, moderation.StatusPending) // received t0+1s
-		old2, _ := mustIntake(t, db, 2, moderation.StatusRefused) // t0+2s
+		old1, _ := mustIntake(t, db, 1, moderation.StatusPending)  // received t0+1s
+		old2, _ := mustIntake(t, db, 2, moderation.StatusRefused)  // t0+2s
 		kept, _ := mustIntake(t, db, 10, moderation.StatusPending) // t0+10s
 		if err := db.Transition(ctx, decision(old1, moderation.StatusPending, moderation.StatusPublished, t0.Add(time.Hour)), nil); err != nil {
 			t.Fatal(err)

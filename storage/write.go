@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 
 	"gorm.io/gorm"
@@ -120,11 +122,11 @@ func newTransitionRequest(e *moderation.Event, p *moderation.Patch) (*request, e
 // batch transaction.
 func (w *writer) intake(tx *gorm.DB, r *request, head *chainHeadRow) (outcome, error) {
 	row := r.comment
-	res := tx.Raw(insertCommentSQL, row.insertArgs()...).Scan(&row.ID)
-	if res.Error != nil {
-		return outcome{}, fmt.Errorf("insert comment: %w", res.Error)
+	err := conn(tx).QueryRowContext(tx.Statement.Context, w.sql.insertComment, row.insertArgs()...).Scan(&row.ID)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return outcome{}, fmt.Errorf("insert comment: %w", err)
 	}
-	if res.RowsAffected == 0 {
+	if err != nil { // no row returned: the comment exists
 		var old commentRow
 		if err := tx.Where("source = ? AND external_id = ?", row.Source, row.ExternalID).Take(&old).Error; err != nil {
 			return outcome{}, fmt.Errorf("read duplicate: %w", err)
@@ -149,12 +151,12 @@ func (w *writer) intake(tx *gorm.DB, r *request, head *chainHeadRow) (outcome, e
 func (w *writer) transition(tx *gorm.DB, r *request, head *chainHeadRow) (outcome, error) {
 	e := r.event
 	var status string
-	res := tx.Raw(`SELECT status FROM comments WHERE id = ?`, e.CommentID).Scan(&status)
-	if res.Error != nil {
-		return outcome{}, fmt.Errorf("read status: %w", res.Error)
-	}
-	if res.RowsAffected == 0 {
+	err := conn(tx).QueryRowContext(tx.Statement.Context, w.sql.status, e.CommentID).Scan(&status)
+	if errors.Is(err, sql.ErrNoRows) {
 		return outcome{err: moderation.ErrNotFound}, nil
+	}
+	if err != nil {
+		return outcome{}, fmt.Errorf("read status: %w", err)
 	}
 	if status != e.From.String() {
 		return outcome{err: fmt.Errorf("status is %s, not %s: %w", status, e.From, moderation.ErrConflict)}, nil
@@ -178,9 +180,31 @@ func (w *writer) appendEvent(tx *gorm.DB, r *request, e *moderation.Event, head 
 	e.At = moderation.TruncateTime(e.At)
 	e.Seal(head.Seq+1, head.Hash)
 	row := eventRowOf(e, r.verdict)
-	if err := tx.Exec(insertEventSQL, row.insertArgs()...).Error; err != nil {
+	if _, err := conn(tx).ExecContext(tx.Statement.Context, w.sql.insertEvent, row.insertArgs()...); err != nil {
 		return fmt.Errorf("insert event: %w", err)
 	}
 	head.Seq, head.Hash = e.Seq, e.Hash
 	return nil
 }
+
+// writeSQL holds the writer's statements, bound for the dialect once. The
+// writer runs them on the transaction's *sql.Tx directly: gorm's statement
+// building costs more than SQLite's insert itself, and it is all on the
+// one goroutine every write waits for.
+type writeSQL struct {
+	head, setHead, status, insertComment, insertEvent string
+}
+
+func newWriteSQL(d dialect) writeSQL {
+	return writeSQL{
+		head:          d.bind(`SELECT seq, hash FROM chain_head WHERE id = 1` + d.forUpdate),
+		setHead:       d.bind(`UPDATE chain_head SET seq = ?, hash = ? WHERE id = 1`),
+		status:        d.bind(`SELECT status FROM comments WHERE id = ?`),
+		insertComment: d.bind(insertCommentSQL),
+		insertEvent:   d.bind(insertEventSQL),
+	}
+}
+
+// conn is the transaction under a gorm handle (gorm.ConnPool is what
+// *sql.Tx implements).
+func conn(tx *gorm.DB) gorm.ConnPool { return tx.Statement.ConnPool }

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -62,6 +61,7 @@ type outcome struct {
 
 type writer struct {
 	db    *DB
+	sql   writeSQL
 	max   int
 	wait  time.Duration
 	queue chan *request
@@ -80,7 +80,7 @@ type writer struct {
 }
 
 func startWriter(db *DB, max int, wait time.Duration) *writer {
-	w := &writer{db: db, max: max, wait: wait, queue: make(chan *request, max), done: make(chan struct{})}
+	w := &writer{db: db, sql: newWriteSQL(db.dialect), max: max, wait: wait, queue: make(chan *request, max), done: make(chan struct{})}
 	go w.run()
 	return w
 }
@@ -236,18 +236,10 @@ func (w *writer) tryBatch(reqs []*request) (outs []outcome, bad int, err error) 
 	outs, bad = make([]outcome, len(reqs)), -1
 	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
 	defer cancel()
-	t0 := time.Now()
-	var tStmts time.Duration
-	defer func() { prof.Add(1); profStmts.Add(int64(tStmts)); profTotal.Add(int64(time.Since(t0))) }()
 	err = w.db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		defer func() { tStmts = time.Since(t0) }()
 		var head chainHeadRow
-		res := tx.Raw(`SELECT id, seq, hash FROM chain_head WHERE id = ?`+w.db.dialect.forUpdate, chainHeadID).Scan(&head)
-		if res.Error != nil {
-			return fmt.Errorf("chain head: %w", res.Error)
-		}
-		if res.RowsAffected != 1 {
-			return errors.New("chain head: row missing")
+		if err := conn(tx).QueryRowContext(ctx, w.sql.head).Scan(&head.Seq, &head.Hash); err != nil {
+			return fmt.Errorf("chain head: %w", err)
 		}
 		start := head
 		for i, r := range reqs {
@@ -266,7 +258,7 @@ func (w *writer) tryBatch(reqs []*request) (outs []outcome, bad int, err error) 
 		if head.Seq == start.Seq {
 			return nil // only duplicates or refusals: nothing appended
 		}
-		if err := tx.Exec(`UPDATE chain_head SET seq = ?, hash = ? WHERE id = ?`, head.Seq, head.Hash, chainHeadID).Error; err != nil {
+		if _, err := conn(tx).ExecContext(ctx, w.sql.setHead, head.Seq, head.Hash); err != nil {
 			return fmt.Errorf("chain head: %w", err)
 		}
 		return nil
@@ -276,5 +268,3 @@ func (w *writer) tryBatch(reqs []*request) (outs []outcome, bad int, err error) 
 	}
 	return outs, -1, nil
 }
-
-var prof, profStmts, profTotal atomic.Int64

@@ -112,17 +112,9 @@ func LoadConfig(path string, getenv func(string) string) (Config, error) {
 
 // ParseConfig decodes config bytes over the defaults and applies overrides.
 func ParseConfig(raw []byte, getenv func(string) string) (Config, error) {
-	var missing []string
-	expanded := envRef.ReplaceAllStringFunc(string(raw), func(m string) string {
-		name := envRef.FindStringSubmatch(m)[1]
-		v := getenv(name)
-		if v == "" {
-			missing = append(missing, name)
-		}
-		return v
-	})
-	if len(missing) > 0 {
-		return Config{}, fmt.Errorf("environment variable(s) %s referenced but not set", strings.Join(missing, ", "))
+	expanded, err := expandEnv(string(raw), getenv)
+	if err != nil {
+		return Config{}, err
 	}
 	cfg := DefaultConfig()
 	dec := yaml.NewDecoder(bytes.NewReader([]byte(expanded)))
@@ -246,6 +238,36 @@ func ParseAge(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("%q is not a positive duration like 180d or 4320h", s)
 	}
 	return d, nil
+}
+
+// expandEnv replaces ${NAME} with the environment variable NAME, outside
+// comments (a "#" at the start of a line or after a space, as YAML reads
+// it), so documentation in the file never needs the variables it mentions.
+// A reference to an unset variable is an error naming it.
+func expandEnv(raw string, getenv func(string) string) (string, error) {
+	var missing []string
+	lines := strings.SplitAfter(raw, "\n")
+	for i, line := range lines {
+		code, comment := line, ""
+		for j := 0; j < len(line); j++ {
+			if line[j] == '#' && (j == 0 || line[j-1] == ' ' || line[j-1] == '\t') {
+				code, comment = line[:j], line[j:]
+				break
+			}
+		}
+		lines[i] = envRef.ReplaceAllStringFunc(code, func(m string) string {
+			name := envRef.FindStringSubmatch(m)[1]
+			v := getenv(name)
+			if v == "" {
+				missing = append(missing, name)
+			}
+			return v
+		}) + comment
+	}
+	if len(missing) > 0 {
+		return "", fmt.Errorf("environment variable(s) %s referenced but not set", strings.Join(missing, ", "))
+	}
+	return strings.Join(lines, ""), nil
 }
 
 // Path resolves a path from the config file's folder.

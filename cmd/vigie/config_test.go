@@ -9,7 +9,7 @@ import (
 func envMap(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
 func TestConfigDefaultsAndOverrides(t *testing.T) {
-	raw := []byte("server:\n  addr: ${LISTEN}\ndatabase:\n  batch_wait: 5ms\n")
+	raw := []byte("# ${NAME} in a comment is left alone\nserver:\n  addr: ${LISTEN} # from ${ELSEWHERE}\ndatabase:\n  batch_wait: 5ms\n")
 	cfg, err := ParseConfig(raw, envMap(map[string]string{
 		"LISTEN": "127.0.0.1:9000", "VIGIE_DATABASE_DSN": "/tmp/x.db", "VIGIE_API_TOKEN": "t1", "VIGIE_ADMIN_PASSWORD": "pw",
 	}))
@@ -27,6 +27,21 @@ func TestConfigDefaultsAndOverrides(t *testing.T) {
 	}
 	if empty, err := ParseConfig(nil, envMap(nil)); err != nil || empty.Server.Addr != "127.0.0.1:8080" {
 		t.Errorf("an empty file must give the defaults: %v %q", err, empty.Server.Addr)
+	}
+}
+
+// The shipped config.yaml must load as it is, with no environment.
+func TestShippedConfigLoads(t *testing.T) {
+	cfg, err := LoadConfig("../../config.yaml", envMap(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	def := DefaultConfig()
+	if cfg.Server.Addr != def.Server.Addr || cfg.Database.DSN != def.Database.DSN || len(cfg.Rules.Packs) != len(def.Rules.Packs) {
+		t.Errorf("config.yaml drifted from the defaults it documents: %+v", cfg)
+	}
+	if _, err := loadRules(cfg); err != nil {
+		t.Fatal(err)
 	}
 }
 

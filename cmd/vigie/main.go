@@ -39,6 +39,9 @@ func commands() []command {
 		{"rules", "rules check [FILE]: validate a rules file or the configured rules", runRules},
 		{"backtest", "replay stored comments through candidate rules: what would change", runBacktest},
 		{"verify", "recompute the event hash chain and the report counts", runVerify},
+		{"report", "the transparency figures for a period (--from --to or --period; --format text|json|csv)", runReport},
+		{"export", "export sor: statements of reasons for a period (--format ndjson|csv)", runExport},
+		{"purge", "purge --older-than 180d: erase text and author of old comments (figures unchanged)", runPurge},
 		{"token", "make a new API token and print the digest to put in config.yaml", runToken},
 		{"help", "list the commands", nil},
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"vigie/api"
+	"vigie/reports"
 )
 
 func runServe(ctx context.Context, env *Env, args []string) error {
@@ -33,10 +34,11 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if len(tokens) == 0 {
 		log.Warn("no API token configured: intake is closed (set VIGIE_API_TOKEN or intake.api_tokens)")
 	}
+	ix := reports.NewIndex(reports.Options{Location: app.Config.location()})
 	handler := api.New(api.Deps{
 		Service: app.Service, Tokens: api.NewTokens(tokens), Log: log,
 		MaxBodyBytes: app.Config.Server.MaxBodyBytes, Ping: app.DB.Ping,
-		Mount: publicRoutes(app),
+		Mount: publicRoutes(app, ix),
 	})
 
 	ln, err := net.Listen("tcp", app.Config.Server.Addr)
@@ -59,7 +61,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	log.Info("listening", "addr", ln.Addr().String(), "database", app.Config.Database.Driver,
 		"ruleset_version", app.Service.Rules().Version())
 
-	stopBackground := startBackground(ctx, app)
+	stopBackground := startBackground(ctx, app, ix)
 	defer stopBackground()
 
 	errc := make(chan error, 1)
