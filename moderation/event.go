@@ -64,7 +64,7 @@ func (e *Event) Validate() error {
 	case !e.Automation.Valid():
 		return Errorf(ErrInvalid, "automation", "event has no automation level")
 	}
-	return CheckTransition(e.From, e.To)
+	return CheckChange(e.From, e.To, e.Route)
 }
 
 // Canonical is the byte string the event's hash covers: every chained field,

@@ -161,6 +161,28 @@ func CanTransition(from, to Status) bool {
 	return false
 }
 
+// Confirms reports whether a route may record an event that keeps the
+// status: a review that upheld the decision (an audit sample, an appeal, a
+// moderator's re-check) or an edit judged again with the same outcome. Such
+// an event changes no status count, but the audit-based error estimate and
+// the appeal figures need to see every decided case, not only reversals.
+func (r Route) Confirms() bool {
+	switch r {
+	case RouteAudit, RouteAppeal, RouteRecheck, RouteEdit:
+		return true
+	}
+	return false
+}
+
+// CheckChange is CheckTransition extended with confirmations: from == to is
+// allowed on a route that Confirms, for an existing comment.
+func CheckChange(from, to Status, route Route) error {
+	if from == to && from.Valid() && from != StatusWithdrawn && route.Confirms() {
+		return nil
+	}
+	return CheckTransition(from, to)
+}
+
 // CheckTransition returns ErrInvalidTransition wrapped with the two statuses
 // when the change is not allowed.
 func CheckTransition(from, to Status) error {

@@ -60,3 +60,26 @@ func TestStatusNamesRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func TestConfirmationsKeepTheStatusOnReviewRoutesOnly(t *testing.T) {
+	cases := []struct {
+		s     Status
+		route Route
+		ok    bool
+	}{
+		{StatusRefused, RouteAudit, true},
+		{StatusPublished, RouteAudit, true},
+		{StatusRefused, RouteAppeal, true},
+		{StatusPublished, RouteRecheck, true},
+		{StatusPublished, RouteEdit, true},
+		{StatusRefused, RouteRules, false},
+		{StatusPending, RouteReview, false},
+		{StatusWithdrawn, RouteAudit, false},
+		{0, RouteAudit, false},
+	}
+	for _, tc := range cases {
+		if err := CheckChange(tc.s, tc.s, tc.route); (err == nil) != tc.ok {
+			t.Errorf("%v → %v by %v: err %v, want allowed=%v", tc.s, tc.s, tc.route, err, tc.ok)
+		}
+	}
+}

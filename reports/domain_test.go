@@ -107,9 +107,11 @@ func seedHistory(t *testing.T) *seeded {
 	decide(at(3, 15), "pii", ref, mod, moderation.RouteReview, moderation.AutomationPartial, "personal_data")
 	decide(at(4, 11), "insult", pub, mod, moderation.RouteAppeal, moderation.AutomationNone, "")
 	decide(at(4, 16), "rep3", pub, mod, moderation.RouteAudit, moderation.AutomationNone, "")
+	decide(at(4, 17), "rep1", pub, mod, moderation.RouteAudit, moderation.AutomationNone, "") // audit confirms
 	decide(at(5, 9), "thanks", ref, mod, moderation.RouteReport, moderation.AutomationNone, "insult")
 	decide(at(5, 12), "en", gone, moderation.ActorPlatform, moderation.RoutePlatform, moderation.AutomationNone, "")
 	decide(at(10, 8), "rep2", ref, moderation.ActorSystem, moderation.RouteEdit, moderation.AutomationFull, "repeated")
+	decide(at(11, 9), "rep2", ref, mod, moderation.RouteAppeal, moderation.AutomationNone, "repeated") // appeal rejected
 	s.clock.Set(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
 	decide(s.clock.Now(), "thanks", pub, mod, moderation.RouteRecheck, moderation.AutomationNone, "")
 	decide(time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC), "pii", pub, mod, moderation.RouteExternal, moderation.AutomationNone, "")

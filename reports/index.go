@@ -171,10 +171,10 @@ func (ix *Index) check(e *moderation.Event) error {
 		return errors.New("change to a comment never received")
 	case ix.comments[e.CommentID].status != e.From:
 		return fmt.Errorf("from %s but comment is %s", e.From, ix.comments[e.CommentID].status)
-	case e.From == e.To && e.Route == moderation.RouteAudit:
-		return nil // an audit that confirmed the decision: no status change
 	}
-	return moderation.CheckTransition(e.From, e.To)
+	// A confirmation (from == to on an audit, appeal, re-check or edit)
+	// is allowed; fold counts it without changing the comment's status.
+	return moderation.CheckChange(e.From, e.To, e.Route)
 }
 
 // dayOf is the local calendar day of t, as days since 1970-01-01.

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
 	"vigie/moderation"
 )
 
@@ -76,6 +78,7 @@ func TestTamperedEventIsReported(t *testing.T) {
 				// check, so the next case starts from a clean log.
 				tx := db.w.Begin()
 				defer tx.Rollback()
+				dropAppendOnlyTriggers(t, tx)
 				var args []any
 				if tt.name == "time moved" {
 					args = append(args, t0.Add(time.Minute).UTC())
@@ -111,6 +114,43 @@ func TestTamperedEventIsReported(t *testing.T) {
 	})
 }
 
+// dropAppendOnlyTriggers does what someone set on rewriting history would do
+// first; the hash chain must catch what follows.
+func dropAppendOnlyTriggers(t *testing.T, tx *gorm.DB) {
+	t.Helper()
+	for _, name := range []string{"events_no_update", "events_no_delete"} {
+		q := "DROP TRIGGER " + name
+		if tx.Dialector.Name() == "postgres" {
+			q += " ON events"
+		}
+		if err := tx.Exec(q).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// The triggers refuse any change to a chained column and any deletion, and
+// let a purge erase the snapshots.
+func TestEventsAreAppendOnly(t *testing.T) {
+	forEachDriver(t, func(t *testing.T, cfg Config) {
+		db := openDB(t, cfg)
+		mustIntake(t, db, 1, moderation.StatusPublished)
+		for _, q := range []string{
+			`UPDATE events SET note = 'x' WHERE seq = 1`,
+			`UPDATE events SET hash = hash WHERE seq = 1`,
+			`DELETE FROM events WHERE seq = 1`,
+		} {
+			if err := db.w.Exec(q).Error; err == nil {
+				t.Errorf("%s: accepted", q)
+			}
+		}
+		if err := db.w.Exec(`UPDATE events SET text = NULL, verdict = NULL WHERE seq = 1`).Error; err != nil {
+			t.Errorf("erasing the snapshot: %v", err)
+		}
+		mustVerify(t, db, 1)
+	})
+}
+
 // A trailing event deleted leaves a log that verifies on its own; only the
 // published head shows that it is shorter than it was.
 func TestDeletedLastEventBreaksTheHead(t *testing.T) {
@@ -118,6 +158,7 @@ func TestDeletedLastEventBreaksTheHead(t *testing.T) {
 	for i := range 3 {
 		mustIntake(t, db, i, moderation.StatusPublished)
 	}
+	dropAppendOnlyTriggers(t, db.w)
 	if err := db.w.Exec(`DELETE FROM events WHERE seq = 3`).Error; err != nil {
 		t.Fatal(err)
 	}

@@ -15,12 +15,31 @@ import (
 // migration is one numbered schema step. Steps are plain SQL, never derived
 // from the gorm models: a step must mean the same thing forever, whatever
 // the models become later. Type placeholders ({{id}}, {{int}}, {{time}},
-// {{blob}}, {{json}}) are filled in by the dialect.
+// {{blob}}, {{json}}) are filled in by the dialect; statements that differ
+// more than that go in sqlite or postgres.
 type migration struct {
 	version    int
 	name       string
-	statements []string
+	statements []string // for every dialect
+	sqlite     []string
+	postgres   []string
 }
+
+func (m migration) statementsFor(d dialect) []string {
+	switch d.name {
+	case "sqlite":
+		return append(m.statements, m.sqlite...)
+	case "postgres":
+		return append(m.statements, m.postgres...)
+	}
+	return m.statements
+}
+
+// chainedEventColumns are the columns a hash covers (plus the hash itself):
+// no UPDATE may name them. A purge erases only text and verdict.
+const chainedEventColumns = `seq, comment_id, at, actor, from_status, to_status, route, automation,
+	category, rule_ids, ruleset_version, note, source, language, text_digest, author_digest,
+	prev_hash, hash`
 
 // migrations is append-only: never edit a released step, add a new one.
 // Later tables (review queue claims, outbox, users) come as steps 2, 3…
@@ -84,6 +103,26 @@ var migrations = []migration{
 		)`,
 		`INSERT INTO chain_head (id, seq, hash) VALUES (1, 0, '` + moderation.GenesisHash + `')`,
 	}},
+	// The hash chain detects a rewritten log; these triggers keep Vigie's
+	// own code (and careless hands in a SQL shell) from rewriting it at all.
+	// Whoever drops them can still edit rows: that is what verify is for.
+	{version: 2, name: "events are append-only", sqlite: []string{
+		`CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+		BEGIN SELECT RAISE(ABORT, 'events are append-only'); END`,
+		`CREATE TRIGGER events_no_update BEFORE UPDATE OF ` + chainedEventColumns + ` ON events
+		BEGIN SELECT RAISE(ABORT, 'events are append-only: only their text and verdict snapshots may be erased'); END`,
+	}, postgres: []string{
+		`CREATE FUNCTION events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			RAISE EXCEPTION 'events are append-only: only their text and verdict snapshots may be erased';
+		END $$`,
+		`CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+		FOR EACH ROW EXECUTE FUNCTION events_append_only()`,
+		`CREATE TRIGGER events_no_update BEFORE UPDATE OF ` + chainedEventColumns + ` ON events
+		FOR EACH ROW EXECUTE FUNCTION events_append_only()`,
+		`CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
+		FOR EACH STATEMENT EXECUTE FUNCTION events_append_only()`,
+	}},
 }
 
 // schemaVersion is the version this binary expects.
@@ -135,7 +174,7 @@ func applyMigration(ctx context.Context, w *gorm.DB, d dialect, m migration) (ap
 		if n > 0 {
 			return nil
 		}
-		for _, s := range m.statements {
+		for _, s := range m.statementsFor(d) {
 			if err := tx.Exec(d.ddl.Replace(s)).Error; err != nil {
 				return fmt.Errorf("%s: %w", firstLine(s), err)
 			}
