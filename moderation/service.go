@@ -87,12 +87,7 @@ func (s *Service) Intake(ctx context.Context, n NewComment) (IntakeResult, error
 	if _, err := rand.Read(salt); err != nil {
 		return IntakeResult{}, fmt.Errorf("intake salt: %w", err)
 	}
-	authorKey := ""
-	if n.Author.ID != "" {
-		// Per-author key for flood rules: unsalted per comment (it must link
-		// an author's comments) but never stored.
-		authorKey = Digest([]byte(n.Source), n.Author.ID)
-	}
+	authorKey := AuthorKey(n.Source, n.Author.ID)
 	rs := s.rules.Load()
 	v := rs.Classify(rules.Input{Text: n.Text, Source: n.Source, AuthorKey: authorKey, At: now}, s.recent)
 
@@ -176,6 +171,16 @@ func (s *Service) Decide(ctx context.Context, d Decision) (Event, error) {
 		return Event{}, fmt.Errorf("decide %d: %w", d.CommentID, err)
 	}
 	return e, nil
+}
+
+// AuthorKey is how the rules know an author: "<source>:<author id>", or ""
+// when the source gave no id. It links one author's comments for flood rules
+// and is what `rules.authors.allow/deny` lists; it lives only in memory.
+func AuthorKey(source, authorID string) string {
+	if authorID == "" {
+		return ""
+	}
+	return source + ":" + authorID
 }
 
 func verdictOf(c Comment) rules.Verdict {

@@ -105,6 +105,14 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*DB, error) {
 		db.closePools()
 		return nil, fmt.Errorf("open %s: %w", cfg.Driver, err)
 	}
+	if d.name == "sqlite" {
+		// WAL is what lets reads run beside the writer; some file systems
+		// (network mounts) refuse it, silently keeping the rollback journal.
+		var mode string
+		if err := w.WithContext(ctx).Raw("PRAGMA journal_mode").Scan(&mode).Error; err == nil && mode != "wal" {
+			db.log.Warn("sqlite is not in WAL mode: reads will wait for writes", "journal_mode", mode)
+		}
+	}
 	if err := migrate(ctx, w, d, db.log); err != nil {
 		db.closePools()
 		return nil, fmt.Errorf("open %s: %w", cfg.Driver, err)

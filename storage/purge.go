@@ -45,6 +45,14 @@ type idVerdict struct {
 func (db *DB) purgeChunk(ctx context.Context, before, now time.Time) (int, error) {
 	var comments []idVerdict
 	err := db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// Queue behind the writers (on PostgreSQL; SQLite's IMMEDIATE
+		// transaction already does): a batch may update the same comments
+		// in another order, and a deadlock would fail its requests.
+		var seq int64
+		var hash string
+		if err := conn(tx).QueryRowContext(ctx, db.writer.sql.head).Scan(&seq, &hash); err != nil {
+			return fmt.Errorf("chain head: %w", err)
+		}
 		err := tx.Model(&commentRow{}).Select("id", "verdict").
 			Where("received_at < ? AND purged_at IS NULL", before).
 			Order("id").Limit(purgeChunk).Find(&comments).Error

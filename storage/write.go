@@ -15,6 +15,9 @@ import (
 // Times are truncated to microseconds before sealing, so the hash of the
 // event read back always matches.
 func (db *DB) Intake(ctx context.Context, c *moderation.Comment, e *moderation.Event) (bool, error) {
+	if c == nil || e == nil {
+		return false, fmt.Errorf("intake: %w", moderation.Errorf(moderation.ErrInvalid, "", "intake needs a comment and an event"))
+	}
 	r, err := newIntakeRequest(c, e)
 	if err != nil {
 		return false, fmt.Errorf("intake %s/%s: %w", c.Source, c.ExternalID, err)
@@ -37,6 +40,9 @@ func (db *DB) Intake(ctx context.Context, c *moderation.Comment, e *moderation.E
 
 // Transition applies a status change with its event (see moderation.Store).
 func (db *DB) Transition(ctx context.Context, e *moderation.Event, patch *moderation.Patch) error {
+	if e == nil {
+		return fmt.Errorf("transition: %w", moderation.Errorf(moderation.ErrInvalid, "", "transition needs an event"))
+	}
 	r, err := newTransitionRequest(e, patch)
 	if err != nil {
 		return fmt.Errorf("transition %d: %w", e.CommentID, err)
@@ -54,8 +60,6 @@ func (db *DB) Transition(ctx context.Context, e *moderation.Event, patch *modera
 // gets only the work that must be serial.
 func newIntakeRequest(c *moderation.Comment, e *moderation.Event) (*request, error) {
 	switch {
-	case c == nil || e == nil:
-		return nil, moderation.Errorf(moderation.ErrInvalid, "", "intake needs a comment and an event")
 	case c.Source == "" || c.ExternalID == "":
 		return nil, moderation.Errorf(moderation.ErrInvalid, "source", "comment has no source or external id")
 	case e.From != 0:
@@ -82,9 +86,6 @@ func newIntakeRequest(c *moderation.Comment, e *moderation.Event) (*request, err
 }
 
 func newTransitionRequest(e *moderation.Event, p *moderation.Patch) (*request, error) {
-	if e == nil {
-		return nil, moderation.Errorf(moderation.ErrInvalid, "", "transition needs an event")
-	}
 	if e.From == 0 {
 		return nil, moderation.Errorf(moderation.ErrInvalid, "from", "a transition starts from a status; new comments go through intake")
 	}

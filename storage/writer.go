@@ -47,7 +47,7 @@ type request struct {
 	comment  commentRow       // intake: the row to insert
 	event    moderation.Event // the event to seal
 	verdict  *string          // the event's verdict snapshot, encoded by the caller
-	patch    map[string]any   // transition: comment columns besides status
+	patch    map[string]any   // transition: the comment columns to set
 	taken    atomic.Bool      // set by whoever decides first: writer (claims) or caller (gives up)
 	done     chan outcome     // buffered: the writer never blocks on an answer
 }
@@ -154,12 +154,16 @@ func (w *writer) run() {
 	}
 }
 
-// fill adds queued requests to the batch until it is full or the first
-// request has waited BatchWait. The wait counts from when the first request
-// was queued, not from now: under load, requests pile up while the previous
-// batch commits and are already past their wait, so the next batch goes at
-// once instead of idling while every caller is blocked in it.
+// fill adds queued requests to the batch until it is full, the first
+// request has waited BatchWait, or no request came for a quarter of that.
+//
+// The wait counts from when the first request was queued, not from now:
+// requests that piled up while the previous batch committed have waited
+// already. The quiet gap matters for a fixed set of busy callers (say 64
+// HTTP handlers): once they have all re-queued, nobody else can come, and
+// waiting out the full BatchWait would only add latency.
 func (w *writer) fill(batch []*request, timer *time.Timer, deadline time.Time) []*request {
+	gap := max(w.wait/4, 50*time.Microsecond)
 	for len(batch) < w.max {
 		select {
 		case r, ok := <-w.queue:
@@ -174,7 +178,7 @@ func (w *writer) fill(batch []*request, timer *time.Timer, deadline time.Time) [
 		if d <= 0 {
 			return batch
 		}
-		timer.Reset(d)
+		timer.Reset(min(d, gap))
 		select {
 		case r, ok := <-w.queue:
 			timer.Stop()

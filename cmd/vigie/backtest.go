@@ -114,10 +114,7 @@ func newBacktest(cur, cand *rules.Ruleset, samples int) *backtest {
 }
 
 func (bt *backtest) add(c moderation.Comment, evs []moderation.Event) {
-	key := ""
-	if c.Author.ID != "" {
-		key = moderation.Digest([]byte(c.Source), c.Author.ID)
-	}
+	key := moderation.AuthorKey(c.Source, c.Author.ID)
 	in := rules.Input{Text: c.Text, Source: c.Source, AuthorKey: key, At: c.ReceivedAt}
 	was := moderation.StatusFor(bt.current.Classify(in, bt.curRecent).Action)
 	v := bt.cand.Classify(in, bt.candRecent)

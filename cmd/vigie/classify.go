@@ -56,10 +56,7 @@ func runClassify(ctx context.Context, env *Env, args []string) error {
 			continue
 		}
 		now := time.Now()
-		key := ""
-		if author != "" {
-			key = moderation.Digest(nil, author)
-		}
+		key := moderation.AuthorKey("classify", author)
 		v := rs.Classify(rules.Input{Text: text, Source: "classify", AuthorKey: key, At: now}, recent)
 		recent.Add(now, key, rules.Fingerprint(text))
 		if err := enc.Encode(v); err != nil {
