@@ -49,7 +49,8 @@ func newServer(t testing.TB, grouped bool) *testServer {
 		t.Fatal(err)
 	}
 	svc := moderation.NewService(db, rs, moderation.Options{Limits: moderation.Limits{MaxTextBytes: 4096}})
-	h := api.New(api.Deps{Service: svc, Tokens: api.NewTokens([]string{hashToken(testToken)}), Log: log, Ping: db.Ping})
+	h := api.New(api.Deps{Service: svc, Tokens: api.NewTokens([]string{hashToken(testToken)}), Log: log, Ping: db.Ping,
+		WriteStats: func() (int64, int64) { ws := db.WriteStats(); return ws.Requests, ws.Commits }})
 	srv := httptest.NewServer(h)
 	t.Cleanup(func() {
 		srv.Close()
@@ -297,7 +298,8 @@ func TestHealthAndMetrics(t *testing.T) {
 	}
 	s.post(t, map[string]any{"source": "api:test", "external_id": "1", "text": "Bonjour à tous"})
 	r := s.do(t, "GET", "/metrics", "", nil)
-	if r.Status != 200 || !bytes.Contains(r.Raw, []byte(`vigie_intake_comments_total{status="published"} 1`)) {
+	if r.Status != 200 || !bytes.Contains(r.Raw, []byte(`vigie_intake_comments_total{status="published"} 1`)) ||
+		!bytes.Contains(r.Raw, []byte("vigie_storage_write_requests_total 1")) || !bytes.Contains(r.Raw, []byte("vigie_storage_commits_total 1")) {
 		t.Fatalf("metrics: %d %.2000s", r.Status, r.Raw)
 	}
 }

@@ -18,7 +18,11 @@ type metrics struct {
 	intake   *prometheus.CounterVec
 }
 
-func newMetrics() *metrics {
+// WriteStats are the storage writer's counters, exported so rows per commit
+// (requests ÷ commits) can be watched.
+type WriteStats func() (requests, commits int64)
+
+func newMetrics(ws WriteStats) *metrics {
 	m := &metrics{reg: prometheus.NewRegistry()}
 	m.requests = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "vigie_http_request_duration_seconds",
@@ -29,6 +33,18 @@ func newMetrics() *metrics {
 		Name: "vigie_intake_comments_total",
 		Help: "Comments taken in, by resulting status (duplicate for a repeat delivery).",
 	}, []string{"status"})
+	if ws != nil {
+		m.reg.MustRegister(
+			prometheus.NewCounterFunc(prometheus.CounterOpts{
+				Name: "vigie_storage_write_requests_total",
+				Help: "Writes (intakes, transitions) answered from a committed transaction.",
+			}, func() float64 { r, _ := ws(); return float64(r) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{
+				Name: "vigie_storage_commits_total",
+				Help: "Transactions committed by the group-commit writer.",
+			}, func() float64 { _, c := ws(); return float64(c) }),
+		)
+	}
 	m.reg.MustRegister(m.requests, m.intake,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m

@@ -21,6 +21,8 @@ type Deps struct {
 	MaxBodyBytes int64
 	// Ping reports whether the database answers (for /healthz).
 	Ping func(context.Context) error
+	// WriteStats, when set, exports the storage writer's counters.
+	WriteStats WriteStats
 	// Mount adds more routes (the public pages) to the router.
 	Mount []func(gin.IRouter)
 }
@@ -40,7 +42,7 @@ func init() { gin.SetMode(gin.ReleaseMode) }
 
 // New builds the HTTP handler.
 func New(d Deps) *Server {
-	s := &Server{svc: d.Service, tokens: d.Tokens, log: d.Log, maxBody: d.MaxBodyBytes, ping: d.Ping, metrics: newMetrics()}
+	s := &Server{svc: d.Service, tokens: d.Tokens, log: d.Log, maxBody: d.MaxBodyBytes, ping: d.Ping, metrics: newMetrics(d.WriteStats)}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

@@ -3,7 +3,6 @@ package moderation
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"sync/atomic"
 	"time"
@@ -74,14 +73,9 @@ func (s *Service) Intake(ctx context.Context, n NewComment) (IntakeResult, error
 	if err := n.Validate(s.limits); err != nil {
 		return IntakeResult{}, err
 	}
-	// A repeat delivery is common (webhooks retry); answering it from the
-	// store avoids classifying again and can never write a second event.
-	if c, err := s.store.CommentBySource(ctx, n.Source, n.ExternalID); err == nil {
-		return IntakeResult{Comment: c, Verdict: verdictOf(c), Created: false}, nil
-	} else if !errors.Is(err, ErrNotFound) {
-		return IntakeResult{}, fmt.Errorf("intake lookup: %w", err)
-	}
-
+	// No lookup before classifying: the writer checks (source, external_id)
+	// inside the transaction anyway, so a pre-check would cost every new
+	// comment a query to save a few microseconds of rules on the rare repeat.
 	now := TruncateTime(s.clock.Now())
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {

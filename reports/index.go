@@ -20,6 +20,13 @@ type EventSource interface {
 	EventsAfter(ctx context.Context, after int64, limit int) ([]moderation.Event, error)
 }
 
+// leanSource is an EventSource that can leave out the text and verdict
+// snapshots, which reports never read and which cost most of a read of the
+// log (storage.DB implements it). Sync prefers it.
+type leanSource interface {
+	EventsAfterLean(ctx context.Context, after int64, limit int) ([]moderation.Event, error)
+}
+
 // ErrGap is returned by Apply for an event that does not follow the last one
 // applied; ErrChain for an event whose hash link or content does not match;
 // ErrInconsistent for a transition that disagrees with the comment's status.
@@ -93,11 +100,15 @@ func (ix *Index) Head() Head {
 func (ix *Index) Sync(ctx context.Context, src EventSource) error {
 	ix.syncMu.Lock()
 	defer ix.syncMu.Unlock()
+	read := src.EventsAfter
+	if l, ok := src.(leanSource); ok {
+		read = l.EventsAfterLean
+	}
 	for {
 		ix.mu.RLock()
 		after := ix.lastSeq
 		ix.mu.RUnlock()
-		evs, err := src.EventsAfter(ctx, after, SyncPage)
+		evs, err := read(ctx, after, SyncPage)
 		if err != nil {
 			return fmt.Errorf("reports sync after %d: %w", after, err)
 		}

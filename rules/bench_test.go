@@ -32,9 +32,10 @@ func benchClassify(b *testing.B, detect bool) {
 func BenchmarkClassifyWithLanguage(b *testing.B)    { benchClassify(b, true) }
 func BenchmarkClassifyWithoutLanguage(b *testing.B) { benchClassify(b, false) }
 
+// BenchmarkNormalise measures the pooled normalisation Classify uses.
 func BenchmarkNormalise(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		normalise(benchComments[0])
+		acquireNorm(benchComments[0]).release()
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -11,13 +12,17 @@ import (
 // given (h may be nil: flood and repeated-post rules then do not fire), and
 // safe to call from many goroutines.
 func (rs *Ruleset) Classify(in Input, h History) Verdict {
-	nt := normalise(in.Text)
+	nt := acquireNorm(in.Text)
+	defer nt.release()
 	lang := ""
 	if rs.lang != nil {
 		lang = rs.lang.detect(nt)
 	}
-	c := classifier{rs: rs, nt: nt, in: in, h: h, lang: lang}
-	c.hits = rs.words.find(nt, make([]hit, 0, 8))
+	sc := scratchPool.Get().(*scratch)
+	defer sc.release()
+	c := classifier{rs: rs, nt: nt, in: in, h: h, lang: lang, matches: sc.matches[:0]}
+	c.hits = rs.words.find(nt, sc.hits[:0])
+	defer func() { sc.hits, sc.matches = c.hits, c.matches }()
 	for _, ht := range c.hits {
 		if int(ht.target) < len(rs.rules) {
 			r := &rs.rules[ht.target]
@@ -34,7 +39,28 @@ func (rs *Ruleset) Classify(in Input, h History) Verdict {
 		}
 		c.run(r)
 	}
-	return rs.decide(in.Text, c.matches, lang)
+	return rs.decide(in.Text, c.matches, lang, sc)
+}
+
+// scratch is the per-call working memory of Classify, pooled so that a
+// warm Classify allocates only its verdict. The Ruleset itself is never
+// written.
+type scratch struct {
+	hits    []hit
+	matches []found
+	kept    []found
+	scored  []*rule
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+func (sc *scratch) release() {
+	if cap(sc.hits) > 1024 || cap(sc.matches) > 1024 || cap(sc.kept) > 1024 {
+		return
+	}
+	clear(sc.matches[:cap(sc.matches)]) // drop rule pointers
+	clear(sc.kept[:cap(sc.kept)])
+	scratchPool.Put(sc)
 }
 
 // Fingerprint is the digest of the normalised text used for repeated posts:
@@ -45,11 +71,7 @@ func Fingerprint(text string) string { return fingerprint(normalise(text)) }
 func fingerprint(nt *normText) string {
 	h := sha256.New()
 	for i := range nt.toks {
-		w := nt.collapsed(i)
-		if w == "" {
-			w = nt.word(i)
-		}
-		h.Write([]byte(w))
+		h.Write(nt.collapsedOrWord(i))
 		h.Write([]byte{' '})
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
@@ -97,7 +119,7 @@ func (c *classifier) run(r *rule) {
 			return
 		}
 		for _, re := range r.patterns {
-			for _, m := range re.FindAllStringIndex(c.nt.norm, -1) {
+			for _, m := range re.FindAllIndex(c.nt.norm, -1) {
 				a, b := c.nt.span(m[0], m[1])
 				if a < b {
 					c.add(r, a, b, c.softenedSpan(r, m[0], m[1], a, b))
@@ -113,10 +135,12 @@ func (c *classifier) run(r *rule) {
 		if r.email {
 			spans = append(spans, findEmails(text)...)
 		}
-		if r.phone {
+		// The digit count of the normalisation is the cheap test in
+		// front of the phone and IBAN regexps.
+		if r.phone && c.nt.digits >= 8 {
 			spans = append(spans, findPhones(text)...)
 		}
-		if r.iban {
+		if r.iban && c.nt.digits >= 10 {
 			spans = append(spans, findIBANs(text)...)
 		}
 		for _, s := range spans {
@@ -204,6 +228,9 @@ func lettersOutside(s string, links []link) int {
 
 func (c *classifier) runCharFlood(r *rule) {
 	s := c.in.Text
+	if !hasByteRun(s, r.minRun) && !hasNonASCII(s) {
+		return // ASCII text without a long run: nothing to find
+	}
 	start, run := 0, 0
 	var prev rune = -1
 	for i := 0; i < len(s); {
@@ -221,6 +248,31 @@ func (c *classifier) runCharFlood(r *rule) {
 	if run >= r.minRun {
 		c.add(r, start, len(s), false)
 	}
+}
+
+// hasByteRun reports whether some byte other than a space repeats n
+// times in a row.
+func hasByteRun(s string, n int) bool {
+	run := 1
+	for i := 1; i < len(s); i++ {
+		if s[i] == s[i-1] && s[i] != ' ' {
+			if run++; run >= n {
+				return true
+			}
+		} else {
+			run = 1
+		}
+	}
+	return false
+}
+
+func hasNonASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return true
+		}
+	}
+	return false
 }
 
 // setHits lists the token positions where a set was found.

@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"cmp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -23,34 +25,45 @@ import (
 // Verdict.Score is the summed weight, raised to the threshold of the
 // action when an action rule decided, so Score always agrees with Action.
 
-func (rs *Ruleset) decide(src string, all []found, lang string) Verdict {
+func (rs *Ruleset) decide(src string, all []found, lang string, sc *scratch) Verdict {
 	v := Verdict{Action: ActionPublish, Language: lang, RulesetVersion: rs.version, Matches: []Match{}}
-	var allows []found
-	trusted := false
+	trusted, anyAllow := false, false
 	for _, f := range all {
 		if f.r.allow && !f.r.shadow {
-			allows = append(allows, f)
+			anyAllow = true
 			if f.r.kind == kindAuthors {
 				trusted = true
 			}
 		}
 	}
-	kept := make([]found, 0, len(all))
+	kept := sc.kept[:0]
 	for _, f := range all {
-		if !f.r.allow && masked(f, allows) {
+		if anyAllow && !f.r.allow && masked(f, all) {
 			continue
 		}
 		kept = append(kept, f)
 	}
-	sort.SliceStable(kept, func(i, j int) bool {
-		if kept[i].start != kept[j].start {
-			return kept[i].start < kept[j].start
+	sc.kept = kept
+	slices.SortStableFunc(kept, func(a, b found) int {
+		if a.start != b.start {
+			return cmp.Compare(a.start, b.start)
 		}
-		return kept[i].end > kept[j].end
+		return cmp.Compare(b.end, a.end)
 	})
+	if len(kept) > 0 {
+		v.Matches = make([]Match, 0, len(kept))
+	}
 	var refuse, review *found
-	weights := map[string]float64{}
-	scored := map[*rule]bool{}
+	// Summed weight per category, indexed like rs.categories.
+	var wbuf [16]float64
+	weights := wbuf[:0]
+	if len(rs.categories) <= len(wbuf) {
+		weights = wbuf[:len(rs.categories)]
+	} else {
+		weights = make([]float64, len(rs.categories))
+	}
+	scored := sc.scored[:0]
+	defer func() { sc.scored = scored[:0] }()
 	for i := range kept {
 		f := &kept[i]
 		text := ""
@@ -67,15 +80,17 @@ func (rs *Ruleset) decide(src string, all []found, lang string) Verdict {
 			refuse = first(refuse, f)
 		case f.r.action == ActionRefuse, f.r.action == ActionReview:
 			review = first(review, f)
-		case f.r.score > 0 && !scored[f.r]:
-			scored[f.r] = true
-			weights[f.r.category] += f.r.score
+		case f.r.score > 0 && !slices.Contains(scored, f.r):
+			scored = append(scored, f.r)
+			if k, ok := rs.catIndex[f.r.category]; ok {
+				weights[k] += f.r.score
+			}
 			v.Score += f.r.score
 		}
 	}
 	topCat, topW := "", 0.0
-	for _, c := range rs.categories { // declared order breaks ties
-		if w := weights[c.ID]; w > topW {
+	for k, c := range rs.categories { // declared order breaks ties
+		if w := weights[k]; w > topW {
 			topCat, topW = c.ID, w
 		}
 	}
@@ -105,9 +120,11 @@ func first(cur, f *found) *found {
 	return cur
 }
 
-func masked(f found, allows []found) bool {
-	for _, a := range allows {
-		if a.r != f.r && a.start <= f.start && f.end <= a.end {
+// masked reports whether f lies inside the span of an allow match (of
+// another rule, not in shadow mode).
+func masked(f found, all []found) bool {
+	for _, a := range all {
+		if a.r.allow && !a.r.shadow && a.r != f.r && a.start <= f.start && f.end <= a.end {
 			return true
 		}
 	}

@@ -117,7 +117,7 @@ func toISO(l lingua.Language) string { return strings.ToLower(l.IsoCode639_1().S
 func voteStopWords(nt *normText) (string, bool) {
 	var votes [len(stopLangs)]int
 	for i := range nt.toks {
-		bits := stopWords[nt.word(i)]
+		bits := stopWords[string(nt.word(i))]
 		for k := 0; bits != 0; k, bits = k+1, bits>>1 {
 			if bits&1 != 0 {
 				votes[k]++

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -11,15 +12,46 @@ import (
 // original rune that produced it. Matchers work on the normalised form and
 // report spans through the offset map, so the UI highlights the disguised
 // word exactly as it was typed.
+//
+// Classify takes one from normPool and gives it back when the verdict is
+// built, so a comment costs no allocation here once the pool is warm; the
+// views returned by word, collapsed and alt are only valid until then.
 type normText struct {
 	src    string
-	norm   string  // normalised tokens joined by one space
+	norm   []byte  // normalised tokens joined by one space
 	ostart []int32 // per byte of norm: start of the original rune
 	oend   []int32 // per byte of norm: end of the original rune
 	toks   []token
-	aux    string // collapsed and alternative forms of tokens, see token
+	aux    []byte // collapsed and alternative forms of tokens, see token
 
 	letters, upper int // letters in the original text, and how many are capitals
+	digits         int // ASCII digits in the original text (cheap test for phones, IBANs)
+
+	// scratch space kept between uses
+	units   []unit
+	raws    []rawTok
+	scratch []unit
+}
+
+var normPool = sync.Pool{New: func() any { return new(normText) }}
+
+// maxPooledUnits bounds what a pooled normText keeps: one huge comment
+// must not pin its buffers forever.
+const maxPooledUnits = 1 << 14
+
+// acquireNorm is normalise on a pooled normText; call release after use.
+func acquireNorm(src string) *normText {
+	nt := normPool.Get().(*normText)
+	nt.run(src)
+	return nt
+}
+
+func (nt *normText) release() {
+	if cap(nt.units) > maxPooledUnits {
+		return
+	}
+	nt.src = ""
+	normPool.Put(nt)
 }
 
 // token is one word of norm. Besides its exact form it may have a form with
@@ -33,11 +65,20 @@ type token struct {
 	hadDigit bool  // leet digits or symbols were mapped to letters
 }
 
-func (nt *normText) word(i int) string { return nt.norm[nt.toks[i].ns:nt.toks[i].ne] }
+func (nt *normText) word(i int) []byte { return nt.norm[nt.toks[i].ns:nt.toks[i].ne] }
 
-func (nt *normText) collapsed(i int) string { return nt.aux[nt.toks[i].cs:nt.toks[i].ce] }
+// collapsed is the collapsed form of token i, or nil when nothing repeats.
+func (nt *normText) collapsed(i int) []byte { return nt.aux[nt.toks[i].cs:nt.toks[i].ce] }
 
-func (nt *normText) alt(i int) string { return nt.aux[nt.toks[i].as:nt.toks[i].ae] }
+// collapsedOrWord is the collapsed form of token i, or the word itself.
+func (nt *normText) collapsedOrWord(i int) []byte {
+	if t := nt.toks[i]; t.ce > t.cs {
+		return nt.aux[t.cs:t.ce]
+	}
+	return nt.word(i)
+}
+
+func (nt *normText) alt(i int) []byte { return nt.aux[nt.toks[i].as:nt.toks[i].ae] }
 
 // span maps norm[a:b] back to a byte range of the original text.
 func (nt *normText) span(a, b int) (int, int) {
@@ -71,11 +112,44 @@ const minJoin = 3
 // spelled-out letters.
 const maxJoinGap = 3
 
+// normalise prepares src for matching in a fresh normText (rule entries,
+// Fingerprint, tests); Classify uses acquireNorm.
 func normalise(src string) *normText {
-	nt := &normText{src: src}
-	units := make([]unit, 0, len(src)+8)
+	nt := &normText{}
+	nt.run(src)
+	return nt
+}
+
+// asciiClass is classOf for every folded ASCII byte.
+var asciiClass = func() (t [utf8.RuneSelf]uint8) {
+	for b := range t {
+		t[b] = classOf(rune(b))
+	}
+	return t
+}()
+
+func (nt *normText) run(src string) {
+	nt.src = src
+	nt.letters, nt.upper, nt.digits = 0, 0, 0
+	units := nt.units[:0]
 	var tmp [8]rune
 	for i := 0; i < len(src); {
+		b := src[i]
+		if b < utf8.RuneSelf { // ASCII fast path: no decoding, no tables
+			switch {
+			case 'a' <= b && b <= 'z':
+				nt.letters++
+			case 'A' <= b && b <= 'Z':
+				nt.letters++
+				nt.upper++
+				b += 'a' - 'A'
+			case '0' <= b && b <= '9':
+				nt.digits++
+			}
+			units = append(units, unit{r: rune(b), cls: asciiClass[b], os: int32(i), oe: int32(i + 1)})
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(src[i:])
 		if unicode.IsLetter(r) {
 			nt.letters++
@@ -88,9 +162,10 @@ func normalise(src string) *normText {
 		}
 		i += size
 	}
+	nt.units = units
 
 	// Split into runs of letters, digits and leet symbols.
-	var raws []rawTok
+	raws := nt.raws[:0]
 	for i := 0; i < len(units); {
 		if !isWordCls(units[i].cls) {
 			i++
@@ -106,12 +181,11 @@ func normalise(src string) *normText {
 		}
 		i = j
 	}
+	nt.raws = raws
 
-	buf := make([]byte, 0, len(src)+8)
-	nt.ostart = make([]int32, 0, len(src)+8)
-	nt.oend = make([]int32, 0, len(src)+8)
-	nt.toks = make([]token, 0, len(raws))
-	var scratch []unit
+	buf := nt.norm[:0]
+	nt.ostart, nt.oend, nt.toks = nt.ostart[:0], nt.oend[:0], nt.toks[:0]
+	scratch := nt.scratch[:0]
 	for i := 0; i < len(raws); {
 		j := joinRun(units, raws, i)
 		us := units[raws[i].a:raws[i].b]
@@ -127,9 +201,9 @@ func normalise(src string) *normText {
 		buf = nt.emit(buf, us)
 		i = j
 	}
-	nt.norm = string(buf)
+	nt.scratch = scratch
+	nt.norm = buf
 	nt.buildAux()
-	return nt
 }
 
 func isWordCls(c uint8) bool { return c == clsLetter || c == clsDigit || c == clsLeet }
@@ -206,6 +280,12 @@ func (nt *normText) emit(buf []byte, us []unit) []byte {
 				t.hadDigit = true
 			}
 		}
+		if r < utf8.RuneSelf {
+			buf = append(buf, byte(r))
+			nt.ostart = append(nt.ostart, u.os)
+			nt.oend = append(nt.oend, u.oe)
+			continue
+		}
 		n := len(buf)
 		buf = utf8.AppendRune(buf, r)
 		for k := n; k < len(buf); k++ {
@@ -219,9 +299,9 @@ func (nt *normText) emit(buf []byte, us []unit) []byte {
 }
 
 // buildAux computes the collapsed and alternative forms of every token into
-// one string (one allocation for the whole comment).
+// one reused buffer.
 func (nt *normText) buildAux() {
-	var aux []byte
+	aux := nt.aux[:0]
 	for i := range nt.toks {
 		t := &nt.toks[i]
 		w := nt.norm[t.ns:t.ne]
@@ -243,10 +323,10 @@ func (nt *normText) buildAux() {
 			t.ae = int32(len(aux))
 		}
 	}
-	nt.aux = string(aux)
+	nt.aux = aux
 }
 
-func hasDouble(w string) bool {
+func hasDouble(w []byte) bool {
 	for i := 1; i < len(w); i++ {
 		if w[i] == w[i-1] {
 			return true
@@ -258,7 +338,7 @@ func hasDouble(w string) bool {
 // appendCollapsed appends w with runs of the same byte reduced to one, and
 // reports whether some run was three or more long (deliberate elongation,
 // as in "connaaaaard", rather than a normal double letter).
-func appendCollapsed(dst []byte, w string) ([]byte, bool) {
+func appendCollapsed(dst, w []byte) ([]byte, bool) {
 	long := false
 	run := 0
 	for i := 0; i < len(w); i++ {
@@ -277,10 +357,10 @@ func appendCollapsed(dst []byte, w string) ([]byte, bool) {
 
 // collapse returns w with repeated bytes reduced to one.
 func collapse(w string) string {
-	if !hasDouble(w) {
+	if !hasDouble([]byte(w)) {
 		return w
 	}
-	b, _ := appendCollapsed(nil, w)
+	b, _ := appendCollapsed(nil, []byte(w))
 	return string(b)
 }
 
@@ -290,7 +370,7 @@ func normaliseWords(s string) []string {
 	nt := normalise(s)
 	out := make([]string, len(nt.toks))
 	for i := range nt.toks {
-		out[i] = nt.word(i)
+		out[i] = string(nt.word(i))
 	}
 	return out
 }

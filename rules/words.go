@@ -17,11 +17,47 @@ import (
 // Each entry is stored twice: in its exact form and with repeated letters
 // collapsed ("connard" -> "conard"), so "connaaaard" is found by comparing
 // collapsed forms on both sides.
+//
+// Both forms of a key share one map slot (a bucket), so a token without
+// repeated letters, whose collapsed form is itself, costs one lookup; and
+// a bit filter on the first three bytes (gram3) skips the lookups of most
+// tokens, which are in no list.
 type wordIndex struct {
-	exact, cexact map[string][]wordEntry // first token -> entries
-	pref, cpref   map[string][]wordEntry // wildcard prefix -> single-word entries
-	minPref       int
-	maxPref       int
+	words, prefs     map[string]bucket // token -> entries; wildcard prefix -> single-word entries
+	minPref, maxPref int
+	prefLens         uint64   // bit l: some prefix has l bytes (bit 63: 63 or more)
+	wordGrams        []uint64 // gram3 of every key of words
+	prefGrams        []uint64 // gram3 of every key of prefs (all bits when a prefix is under 3 bytes)
+}
+
+// bucket holds the entries whose exact form is the key, and those whose
+// collapsed form is the key.
+type bucket struct{ exact, coll []wordEntry }
+
+// gram3 numbers the first three bytes of w (a-z, other, or missing).
+func gram3(w []byte) int {
+	g := 0
+	for k := 0; k < 3; k++ {
+		c := 0
+		if k < len(w) {
+			c = 27
+			if b := w[k]; 'a' <= b && b <= 'z' {
+				c = int(b-'a') + 1
+			}
+		}
+		g = g*28 + c
+	}
+	return g
+}
+
+func markGram(bits []uint64, key string) {
+	g := gram3([]byte(key))
+	bits[g/64] |= 1 << (g % 64)
+}
+
+func hasGram(bits []uint64, w []byte) bool {
+	g := gram3(w)
+	return bits[g/64]&(1<<(g%64)) != 0
 }
 
 // wordEntry is one word or phrase belonging to a target (a rule or a set).
@@ -41,12 +77,24 @@ const minCollapsed = 5
 // refuse "constitution".
 const minWildcard = 4
 
+const gramWords = (28*28*28 + 63) / 64
+
 func newWordIndex() *wordIndex {
 	return &wordIndex{
-		exact: map[string][]wordEntry{}, cexact: map[string][]wordEntry{},
-		pref: map[string][]wordEntry{}, cpref: map[string][]wordEntry{},
-		minPref: 1 << 30,
+		words: map[string]bucket{}, prefs: map[string]bucket{},
+		minPref:   1 << 30,
+		wordGrams: make([]uint64, gramWords), prefGrams: make([]uint64, gramWords),
 	}
+}
+
+func addTo(m map[string]bucket, key string, e wordEntry, coll bool) {
+	b := m[key]
+	if coll {
+		b.coll = append(b.coll, e)
+	} else {
+		b.exact = append(b.exact, e)
+	}
+	m[key] = b
 }
 
 // add indexes one entry as written in a rules file ("connard*",
@@ -75,18 +123,30 @@ func (ix *wordIndex) add(target int32, entry string) error {
 		}
 	}
 	first := toks[0]
+	c := collapse(first)
 	if prefix && len(toks) == 1 {
-		ix.pref[first] = append(ix.pref[first], e)
-		c := collapse(first)
-		ix.cpref[c] = append(ix.cpref[c], e)
+		addTo(ix.prefs, first, e, false)
+		addTo(ix.prefs, c, e, true)
 		ix.minPref = min(ix.minPref, len(c))
 		ix.maxPref = max(ix.maxPref, len(first))
+		for _, k := range [2]string{first, c} {
+			ix.prefLens |= 1 << min(len(k), 63)
+			if len(k) < 3 {
+				// The gram of a token differs from the gram of a prefix
+				// shorter than three bytes: mark every gram (no filter).
+				for i := range ix.prefGrams {
+					ix.prefGrams[i] = ^uint64(0)
+				}
+			}
+			markGram(ix.prefGrams, k)
+		}
 		return nil
 	}
-	ix.exact[first] = append(ix.exact[first], e)
+	addTo(ix.words, first, e, false)
 	// Short collapsed forms are filtered at lookup time (see minCollapsed).
-	c := collapse(first)
-	ix.cexact[c] = append(ix.cexact[c], e)
+	addTo(ix.words, c, e, true)
+	markGram(ix.wordGrams, first)
+	markGram(ix.wordGrams, c)
 	return nil
 }
 
@@ -101,43 +161,64 @@ type hit struct {
 func (ix *wordIndex) find(nt *normText, dst []hit) []hit {
 	for i := range nt.toks {
 		start := len(dst)
-		w := nt.word(i)
-		dst = ix.lookup(nt, i, w, false, dst, start)
-		if a := nt.alt(i); a != "" {
-			dst = ix.lookup(nt, i, a, false, dst, start)
+		w, c := nt.word(i), nt.collapsed(i)
+		// Without repeated letters the token is its own collapsed form:
+		// one lookup serves both.
+		dst = ix.lookup(nt, i, w, true, len(c) == 0, dst, start)
+		if len(c) > 0 {
+			dst = ix.lookup(nt, i, c, false, true, dst, start)
 		}
-		c := nt.collapsed(i)
-		if c == "" {
-			c = w
+		if a := nt.alt(i); len(a) > 0 {
+			dst = ix.lookup(nt, i, a, true, false, dst, start)
 		}
-		dst = ix.lookup(nt, i, c, true, dst, start)
 	}
 	return dst
 }
 
-func (ix *wordIndex) lookup(nt *normText, i int, w string, coll bool, dst []hit, start int) []hit {
-	exact, pref := ix.exact, ix.pref
-	if coll {
-		exact, pref = ix.cexact, ix.cpref
-	}
+// lookup finds the entries whose exact form (exact) or collapsed form
+// (coll) is w or a prefix of w.
+func (ix *wordIndex) lookup(nt *normText, i int, w []byte, exact, coll bool, dst []hit, start int) []hit {
 	elongated := nt.toks[i].repeat3
-	for _, e := range exact[w] {
-		if coll && len(e.rest) == 0 && len(w) < minCollapsed && !elongated {
-			continue
+	if hasGram(ix.wordGrams, w) {
+		b := ix.words[string(w)]
+		if exact {
+			for _, e := range b.exact {
+				if j, ok := matchRest(nt, i, e, false); ok {
+					dst = addHit(dst, start, hit{e.target, int32(i), int32(j)})
+				}
+			}
 		}
-		if j, ok := matchRest(nt, i, e, coll); ok {
-			dst = addHit(dst, start, hit{e.target, int32(i), int32(j)})
+		if coll {
+			for _, e := range b.coll {
+				if len(e.rest) == 0 && len(w) < minCollapsed && !elongated {
+					continue
+				}
+				if j, ok := matchRest(nt, i, e, true); ok {
+					dst = addHit(dst, start, hit{e.target, int32(i), int32(j)})
+				}
+			}
 		}
 	}
-	if len(pref) == 0 {
+	if !hasGram(ix.prefGrams, w) {
 		return dst
 	}
 	for l := ix.minPref; l <= ix.maxPref && l <= len(w); l++ {
-		for _, e := range pref[w[:l]] {
-			if coll && l < minCollapsed && !elongated {
-				continue
+		if ix.prefLens&(1<<min(l, 63)) == 0 {
+			continue
+		}
+		b, ok := ix.prefs[string(w[:l])]
+		if !ok {
+			continue
+		}
+		if exact {
+			for _, e := range b.exact {
+				dst = addHit(dst, start, hit{e.target, int32(i), int32(i)})
 			}
-			dst = addHit(dst, start, hit{e.target, int32(i), int32(i)})
+		}
+		if coll && (l >= minCollapsed || elongated) {
+			for _, e := range b.coll {
+				dst = addHit(dst, start, hit{e.target, int32(i), int32(i)})
+			}
 		}
 	}
 	return dst
@@ -158,28 +239,22 @@ func matchRest(nt *normText, i int, e wordEntry, coll bool) (int, bool) {
 		if tokEq(nt.word(j), e.rest[k], pre) || tokEq(nt.alt(j), e.rest[k], pre) {
 			continue
 		}
-		if coll {
-			c := nt.collapsed(j)
-			if c == "" {
-				c = nt.word(j)
-			}
-			if tokEq(c, e.restC[k], pre) {
-				continue
-			}
+		if coll && tokEq(nt.collapsedOrWord(j), e.restC[k], pre) {
+			continue
 		}
 		return 0, false
 	}
 	return i + len(e.rest), true
 }
 
-func tokEq(tok, want string, prefix bool) bool {
-	if tok == "" {
+func tokEq(tok []byte, want string, prefix bool) bool {
+	if len(tok) == 0 {
 		return false
 	}
 	if prefix {
-		return strings.HasPrefix(tok, want)
+		return len(tok) >= len(want) && string(tok[:len(want)]) == want
 	}
-	return tok == want
+	return string(tok) == want
 }
 
 // addHit appends h unless the same target already hit the same tokens

@@ -11,19 +11,27 @@ import (
 )
 
 // BenchmarkIntake measures what group commit buys on SQLite with
-// synchronous=FULL: ~64 concurrent writers, each comment unique.
+// synchronous=FULL: ~64 concurrent writers, each comment unique. The
+// PostgreSQL cases skip when no server is reachable.
 //
 //	go test ./storage/ -run '^$' -bench Intake -count 3
 func BenchmarkIntake(b *testing.B) {
 	for _, bc := range []struct {
-		name string
-		wait time.Duration
+		name   string
+		driver string
+		wait   time.Duration
 	}{
-		{"grouped", DefaultBatchWait},
-		{"one-commit-per-request", -1},
+		{"grouped", "sqlite", DefaultBatchWait},
+		{"one-commit-per-request", "sqlite", -1},
+		{"postgres-grouped", "postgres", DefaultBatchWait},
+		{"postgres-one-commit-per-request", "postgres", -1},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			cfg := Config{Driver: "sqlite", DSN: b.TempDir() + "/bench.db", BatchWait: bc.wait}
+			cfg := Config{Driver: "sqlite", DSN: b.TempDir() + "/bench.db"}
+			if bc.driver == "postgres" {
+				cfg = postgresConfig(b)
+			}
+			cfg.BatchWait = bc.wait
 			db, err := Open(context.Background(), cfg, nil)
 			if err != nil {
 				b.Fatal(err)

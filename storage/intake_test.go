@@ -123,6 +123,36 @@ func TestIntakeConcurrentDuplicatesMakeOneComment(t *testing.T) {
 	})
 }
 
+// Two deliveries of one comment in the same batch: the second finds the row
+// the first inserted in the same transaction.
+func TestIntakeDuplicateInOneBatch(t *testing.T) {
+	forEachDriver(t, func(t *testing.T, cfg Config) {
+		cfg.BatchWait = 200 * time.Millisecond
+		db := openDB(t, cfg)
+		type result struct {
+			id      int64
+			created bool
+			err     error
+		}
+		results := make(chan result, 2)
+		for range 2 {
+			go func() {
+				c, e := newComment(3, moderation.StatusRefused)
+				ok, err := db.Intake(context.Background(), c, e)
+				results <- result{c.ID, ok, err}
+			}()
+		}
+		a, b := <-results, <-results
+		if a.err != nil || b.err != nil || a.id != b.id || a.created == b.created {
+			t.Errorf("answers %+v and %+v; want one created, one duplicate, same id", a, b)
+		}
+		if st := db.WriteStats(); st.Commits != 1 || st.Requests != 2 {
+			t.Errorf("stats %+v; want both requests in one commit", st)
+		}
+		mustVerify(t, db, 1)
+	})
+}
+
 func TestIntakeRejectsInconsistentInput(t *testing.T) {
 	db := openDB(t, sqliteConfig(t))
 	tests := []struct {
@@ -134,6 +164,10 @@ func TestIntakeRejectsInconsistentInput(t *testing.T) {
 		{"event to another status than the comment's", func(c *moderation.Comment, e *moderation.Event) { e.To = moderation.StatusRefused }},
 		{"no actor", func(c *moderation.Comment, e *moderation.Event) { e.Actor = "" }},
 		{"no status", func(c *moderation.Comment, e *moderation.Event) { c.Status, e.To = 0, 0 }},
+		// PostgreSQL would refuse it; SQLite must refuse it too.
+		{"NUL in the text", func(c *moderation.Comment, e *moderation.Event) { c.Text += "\x00" }},
+		{"NUL in the author", func(c *moderation.Comment, e *moderation.Event) { c.Author.Name = "a\x00b" }},
+		{"NUL in the event note", func(c *moderation.Comment, e *moderation.Event) { e.Note = "\x00" }},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,9 +29,9 @@ type migration struct {
 func (m migration) statementsFor(d dialect) []string {
 	switch d.name {
 	case "sqlite":
-		return append(m.statements, m.sqlite...)
+		return slices.Concat(m.statements, m.sqlite)
 	case "postgres":
-		return append(m.statements, m.postgres...)
+		return slices.Concat(m.statements, m.postgres)
 	}
 	return m.statements
 }

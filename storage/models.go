@@ -3,6 +3,7 @@ package storage
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"vigie/moderation"
@@ -216,11 +217,16 @@ const (
 		author_name, text, language, status, category, verdict, created_at, received_at, updated_at,
 		salt, purged_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (source, external_id) DO NOTHING RETURNING id`
-	insertEventSQL = `INSERT INTO events (seq, comment_id, at, actor, from_status, to_status, route,
+	insertEventsPrefix = `INSERT INTO events (seq, comment_id, at, actor, from_status, to_status, route,
 		automation, category, rule_ids, ruleset_version, note, source, language, text_digest,
-		author_digest, prev_hash, hash, text, verdict)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		author_digest, prev_hash, hash, text, verdict) VALUES `
+	eventTuple = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
+
+// insertEventsSQL inserts n events in one statement.
+func insertEventsSQL(n int) string {
+	return insertEventsPrefix + strings.Repeat(eventTuple+", ", n-1) + eventTuple
+}
 
 func (r *commentRow) insertArgs() []any {
 	var salt any // NULL, not an empty blob, when there is none

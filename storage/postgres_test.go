@@ -19,7 +19,7 @@ const defaultPostgresDSN = "host=127.0.0.1 port=5432 user=postgres dbname=test s
 
 // postgresConfig gives the test a schema of its own, dropped when it ends,
 // so tests (and packages) running at once never see each other's rows.
-func postgresConfig(t *testing.T) Config {
+func postgresConfig(t testing.TB) Config {
 	t.Helper()
 	base := os.Getenv("VIGIE_TEST_POSTGRES")
 	if base == "" {

@@ -37,6 +37,9 @@ func TestPurgeErasesPersonalDataAndKeepsTheChain(t *testing.T) {
 			if got.Text != "" || got.Author != (moderation.Author{}) || len(got.Salt) != 0 {
 				t.Errorf("comment %d after purge: text %q author %+v salt %q; want all erased", c.ID, got.Text, got.Author, got.Salt)
 			}
+			if got.UpdatedAt.IsZero() || got.UpdatedAt.After(t0.Add(2*time.Hour)) {
+				t.Errorf("comment %d updated_at = %s: a purge is not an update of the comment", c.ID, got.UpdatedAt)
+			}
 			if got.PurgedAt != moderation.TruncateTime(purgeTime) {
 				t.Errorf("comment %d purged_at = %s, want %s", c.ID, got.PurgedAt, purgeTime)
 			}

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/bits"
+	"strings"
 
 	"gorm.io/gorm"
 
@@ -67,6 +69,16 @@ func newIntakeRequest(c *moderation.Comment, e *moderation.Event) (*request, err
 	case e.To != c.Status:
 		return nil, moderation.Errorf(moderation.ErrInvalid, "to", "first event leads to %s but the comment is %s", e.To, c.Status)
 	}
+	if err := noNUL(
+		field{"source", c.Source}, field{"external_id", c.ExternalID}, field{"thread_id", c.ThreadID},
+		field{"parent_id", c.ParentID}, field{"author.id", c.Author.ID}, field{"author.name", c.Author.Name},
+		field{"text", c.Text}, field{"language", c.Language}, field{"category", c.Category},
+	); err != nil {
+		return nil, err
+	}
+	if err := eventNoNUL(e); err != nil {
+		return nil, err
+	}
 	// The comment has no id yet; check the rest of the event as it will be.
 	probe := *e
 	probe.CommentID = 1
@@ -92,6 +104,19 @@ func newTransitionRequest(e *moderation.Event, p *moderation.Patch) (*request, e
 	if err := e.Validate(); err != nil {
 		return nil, err
 	}
+	if err := eventNoNUL(e); err != nil {
+		return nil, err
+	}
+	if p != nil && p.Text != nil {
+		if err := noNUL(field{"text", *p.Text}); err != nil {
+			return nil, err
+		}
+	}
+	if p != nil && p.Language != nil {
+		if err := noNUL(field{"language", *p.Language}); err != nil {
+			return nil, err
+		}
+	}
 	v, err := encodeVerdict(e.Verdict)
 	if err != nil {
 		return nil, err
@@ -114,6 +139,33 @@ func newTransitionRequest(e *moderation.Event, p *moderation.Patch) (*request, e
 		}
 	}
 	return &request{kind: kindTransition, event: *e, verdict: v, patch: cols}, nil
+}
+
+type field struct{ name, value string }
+
+// noNUL refuses NUL bytes, which PostgreSQL rejects in text and SQLite
+// stores: refusing them in both keeps the two stores alike, and makes it a
+// 400 for the sender instead of a failed write.
+func noNUL(fields ...field) error {
+	for _, f := range fields {
+		if strings.IndexByte(f.value, 0) >= 0 {
+			return moderation.Errorf(moderation.ErrInvalid, f.name, "%s contains a NUL byte", f.name)
+		}
+	}
+	return nil
+}
+
+func eventNoNUL(e *moderation.Event) error {
+	if err := noNUL(field{"actor", e.Actor}, field{"category", e.Category}, field{"ruleset_version", e.RulesetVersion},
+		field{"note", e.Note}, field{"source", e.Source}, field{"language", e.Language}, field{"text", e.Text}); err != nil {
+		return err
+	}
+	for _, id := range e.RuleIDs {
+		if err := noNUL(field{"rule_ids", id}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // intake inserts the comment unless (source, external_id) exists — also when
@@ -171,7 +223,8 @@ func (w *writer) transition(tx *gorm.DB, r *request, head *chainHeadRow) (outcom
 	return outcome{event: e}, nil
 }
 
-// appendEvent seals e after the head, inserts it and advances the head.
+// appendEvent seals e after the head and advances the head. The row is
+// inserted at once in row-by-row mode, else kept for flushEvents.
 func (w *writer) appendEvent(tx *gorm.DB, r *request, e *moderation.Event, head *chainHeadRow) error {
 	if w.failHook != nil {
 		if err := w.failHook(r); err != nil {
@@ -181,29 +234,69 @@ func (w *writer) appendEvent(tx *gorm.DB, r *request, e *moderation.Event, head 
 	e.At = moderation.TruncateTime(e.At)
 	e.Seal(head.Seq+1, head.Hash)
 	row := eventRowOf(e, r.verdict)
-	if _, err := conn(tx).ExecContext(tx.Statement.Context, w.sql.insertEvent, row.insertArgs()...); err != nil {
-		return fmt.Errorf("insert event: %w", err)
+	if w.rowByRow {
+		if _, err := conn(tx).ExecContext(tx.Statement.Context, w.sql.insertEvents[0], row.insertArgs()...); err != nil {
+			return fmt.Errorf("insert event: %w", err)
+		}
+	} else {
+		w.pending = append(w.pending, row)
 	}
 	head.Seq, head.Hash = e.Seq, e.Hash
 	return nil
 }
+
+// flushEvents inserts the batch's events with a few multi-row statements:
+// one round trip instead of one per event, which is most of the cost on
+// PostgreSQL. Chunks are powers of two so the drivers' statement caches
+// hold a handful of statements, not one per batch size.
+func (w *writer) flushEvents(tx *gorm.DB) error {
+	if len(w.pending) == 0 {
+		return nil // row-by-row mode inserted them already
+	}
+	if w.flushHook != nil {
+		if err := w.flushHook(); err != nil {
+			return err
+		}
+	}
+	rows := w.pending
+	for len(rows) > 0 {
+		k := min(bits.Len(uint(len(rows)))-1, len(w.sql.insertEvents)-1)
+		n := 1 << k
+		args := make([]any, 0, n*eventColumns)
+		for i := range rows[:n] {
+			args = append(args, rows[i].insertArgs()...)
+		}
+		if _, err := conn(tx).ExecContext(tx.Statement.Context, w.sql.insertEvents[k], args...); err != nil {
+			return fmt.Errorf("insert events: %w", err)
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
+// eventColumns is the number of values per events row.
+const eventColumns = 20
 
 // writeSQL holds the writer's statements, bound for the dialect once. The
 // writer runs them on the transaction's *sql.Tx directly: gorm's statement
 // building costs more than SQLite's insert itself, and it is all on the
 // one goroutine every write waits for.
 type writeSQL struct {
-	head, setHead, status, insertComment, insertEvent string
+	head, setHead, status, insertComment string
+	insertEvents                         [8]string // [k] inserts 1<<k events: 1 … 128
 }
 
 func newWriteSQL(d dialect) writeSQL {
-	return writeSQL{
+	s := writeSQL{
 		head:          d.bind(`SELECT seq, hash FROM chain_head WHERE id = 1` + d.forUpdate),
 		setHead:       d.bind(`UPDATE chain_head SET seq = ?, hash = ? WHERE id = 1`),
 		status:        d.bind(`SELECT status FROM comments WHERE id = ?`),
 		insertComment: d.bind(insertCommentSQL),
-		insertEvent:   d.bind(insertEventSQL),
 	}
+	for k := range s.insertEvents {
+		s.insertEvents[k] = d.bind(insertEventsSQL(1 << k))
+	}
+	return s
 }
 
 // conn is the transaction under a gorm handle (gorm.ConnPool is what

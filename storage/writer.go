@@ -74,9 +74,16 @@ type writer struct {
 	requests atomic.Int64
 	commits  atomic.Int64
 
+	// State of the transaction being tried; only the writer goroutine
+	// touches it.
+	rowByRow bool       // insert each event at once, to find a failing one
+	pending  []eventRow // events waiting for flushEvents
+
 	// failHook, set only by tests, makes a request's write fail as a broken
 	// statement would, after its comment row is already inserted.
 	failHook func(*request) error
+	// flushHook, set only by tests, makes the grouped event insert fail.
+	flushHook func() error
 }
 
 func startWriter(db *DB, max int, wait time.Duration) *writer {
@@ -209,7 +216,8 @@ func (w *writer) commit(batch []*request) {
 		}
 		live = append(live, r)
 	}
-	for ejected := 0; len(live) > 0; ejected++ {
+	w.rowByRow = false
+	for ejected := 0; len(live) > 0; {
 		outs, bad, err := w.tryBatch(live)
 		if err == nil {
 			w.commits.Add(1)
@@ -219,8 +227,16 @@ func (w *writer) commit(batch []*request) {
 			}
 			return
 		}
+		if bad == unattributed && !w.rowByRow {
+			// The grouped event insert failed: find out whose row it was.
+			w.rowByRow = true
+			continue
+		}
 		if bad < 0 || ejected >= maxEjections {
+			// Nothing was written. ErrUnavailable lets the API answer 503,
+			// which webhook senders retry.
 			w.db.log.Error("write batch failed", "requests", len(live), "err", err)
+			err = fmt.Errorf("%w: %w", moderation.ErrUnavailable, err)
 			for _, r := range live {
 				r.done <- outcome{err: err}
 			}
@@ -229,15 +245,22 @@ func (w *writer) commit(batch []*request) {
 		w.db.log.Warn("write request failed, retrying the rest of its batch", "requests", len(live)-1, "err", err)
 		live[bad].done <- outcome{err: err}
 		live = slices.Delete(live, bad, bad+1)
+		ejected++
 	}
 }
 
+// unattributed is tryBatch's bad index when a statement covering several
+// requests failed.
+const unattributed = -2
+
 // tryBatch runs one transaction over the requests. bad is the index of the
-// request whose statement failed, or -1 when the transaction itself failed
-// (begin, chain head, commit). Requests refused for domain reasons (conflict,
-// not found) write nothing and carry their error in their outcome.
+// request whose statement failed, unattributed when the grouped event insert
+// failed, or -1 when the transaction itself failed (begin, chain head,
+// commit). Requests refused for domain reasons (conflict, not found) write
+// nothing and carry their error in their outcome.
 func (w *writer) tryBatch(reqs []*request) (outs []outcome, bad int, err error) {
 	outs, bad = make([]outcome, len(reqs)), -1
+	defer func() { clear(w.pending); w.pending = w.pending[:0] }()
 	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
 	defer cancel()
 	err = w.db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -261,6 +284,10 @@ func (w *writer) tryBatch(reqs []*request) (outs []outcome, bad int, err error) 
 		}
 		if head.Seq == start.Seq {
 			return nil // only duplicates or refusals: nothing appended
+		}
+		if err := w.flushEvents(tx); err != nil {
+			bad = unattributed
+			return err
 		}
 		if _, err := conn(tx).ExecContext(ctx, w.sql.setHead, head.Seq, head.Hash); err != nil {
 			return fmt.Errorf("chain head: %w", err)

@@ -144,6 +144,41 @@ func TestFailingRequestDoesNotFailItsBatch(t *testing.T) {
 	})
 }
 
+// When the statement inserting the whole batch's events fails, the writer
+// cannot tell whose row broke it: it retries row by row, which names the
+// culprit, and commits the others.
+func TestFailingGroupedInsertFindsTheCulprit(t *testing.T) {
+	forEachDriver(t, func(t *testing.T, cfg Config) {
+		cfg.BatchWait, cfg.BatchMax = 200*time.Millisecond, 8
+		db := openDB(t, cfg)
+		boom := errors.New("boom")
+		db.writer.flushHook = func() error { return boom }
+		db.writer.failHook = func(r *request) error {
+			if db.writer.rowByRow && r.comment.ExternalID == "ext-5" {
+				return boom
+			}
+			return nil
+		}
+		errs := make([]error, 8)
+		var wg sync.WaitGroup
+		for i := range errs {
+			wg.Go(func() {
+				c, e := newComment(i, moderation.StatusPublished)
+				_, errs[i] = db.Intake(context.Background(), c, e)
+			})
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if i == 5 {
+				wantErr(t, err, boom)
+			} else if err != nil {
+				t.Errorf("request %d: %v", i, err)
+			}
+		}
+		mustVerify(t, db, 7)
+	})
+}
+
 // Decisions on one comment in the same batch: the first wins, the second
 // sees the status the first set and is a conflict.
 func TestConflictingTransitionsInOneBatch(t *testing.T) {
@@ -194,4 +229,30 @@ func TestNegativeBatchWaitCommitsEachRequest(t *testing.T) {
 		t.Errorf("stats %+v, want 20 requests in 20 commits", st)
 	}
 	mustVerify(t, db, 20)
+}
+
+// When the transaction itself fails, every request of the batch gets the
+// error, as ErrUnavailable (503 for the API), and nothing is written.
+func TestFailedBatchFailsEveryRequestAsUnavailable(t *testing.T) {
+	forEachDriver(t, func(t *testing.T, cfg Config) {
+		cfg.BatchWait = 100 * time.Millisecond
+		db := openDB(t, cfg)
+		if err := db.w.Exec(`DELETE FROM chain_head`).Error; err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		for i := range 5 {
+			wg.Go(func() {
+				c, e := newComment(i, moderation.StatusPublished)
+				_, err := db.Intake(context.Background(), c, e)
+				if !errors.Is(err, moderation.ErrUnavailable) {
+					t.Errorf("Intake %d = %v, want ErrUnavailable", i, err)
+				}
+			})
+		}
+		wg.Wait()
+		if n := countRows(t, db, "comments"); n != 0 {
+			t.Errorf("%d comments written by a failed batch", n)
+		}
+	})
 }

@@ -38,7 +38,8 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	handler := api.New(api.Deps{
 		Service: app.Service, Tokens: api.NewTokens(tokens), Log: log,
 		MaxBodyBytes: app.Config.Server.MaxBodyBytes, Ping: app.DB.Ping,
-		Mount: publicRoutes(app, ix),
+		WriteStats: func() (int64, int64) { ws := app.DB.WriteStats(); return ws.Requests, ws.Commits },
+		Mount:      publicRoutes(app, ix),
 	})
 
 	ln, err := net.Listen("tcp", app.Config.Server.Addr)

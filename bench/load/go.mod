@@ -1,0 +1,3 @@
+module vigie/bench/load
+
+go 1.26
