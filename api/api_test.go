@@ -303,3 +303,35 @@ func TestHealthAndMetrics(t *testing.T) {
 		t.Fatalf("metrics: %d %.2000s", r.Status, r.Raw)
 	}
 }
+
+// The 2015 case: the same text from many authors. From the configured Nth
+// distinct author on, copies are refused as repeated posts; the earlier ones
+// keep their status (nothing is rewritten).
+func TestRepeatedPostsFromManyAuthors(t *testing.T) {
+	s := newTestServer(t)
+	text := "Le gouvernement ment sur les chiffres du chômage, partagez ce message partout !"
+	want := 3 // rules.repeated.min_authors in the default settings
+	var ids []float64
+	for i := 1; i <= 10; i++ {
+		r := s.post(t, map[string]any{"source": "api:test", "external_id": fmt.Sprint(i), "text": text,
+			"author": map[string]any{"id": fmt.Sprintf("author-%d", i)}})
+		if r.Status != http.StatusCreated {
+			t.Fatalf("post %d: %d %s", i, r.Status, r.Raw)
+		}
+		ids = append(ids, r.Body["id"].(float64))
+		status := r.Body["status"]
+		v := r.Body["verdict"].(map[string]any)
+		if i < want && status != "published" {
+			t.Errorf("copy %d: %v, want published: %s", i, status, r.Raw)
+		}
+		if i >= want && (status != "refused" || v["category"] != "repeated") {
+			t.Errorf("copy %d: %v (%v), want refused as repeated: %s", i, status, v["category"], r.Raw)
+		}
+	}
+	for i, id := range ids[:want-1] {
+		g := s.do(t, "GET", fmt.Sprintf("/api/v1/comments/%d", int64(id)), testToken, nil)
+		if g.Body["status"] != "published" || len(g.Body["events"].([]any)) != 1 {
+			t.Errorf("copy %d was rewritten: %s", i+1, g.Raw)
+		}
+	}
+}
