@@ -80,18 +80,20 @@ func (n NewComment) Validate(l Limits) error {
 		return Errorf(ErrInvalid, "external_id", "external_id must be printable UTF-8")
 	case !utf8.ValidString(n.Text):
 		return Errorf(ErrInvalid, "text", "text is not valid UTF-8")
+	case strings.IndexByte(n.Text, 0) >= 0:
+		return Errorf(ErrInvalid, "text", "text contains a NUL character")
 	case strings.TrimSpace(n.Text) == "":
 		return Errorf(ErrInvalid, "text", "text is required")
 	case l.MaxTextBytes > 0 && len(n.Text) > l.MaxTextBytes:
 		return Errorf(ErrInvalid, "text", "text is longer than %d bytes", l.MaxTextBytes)
-	case !utf8.ValidString(n.Author.ID) || len(n.Author.ID) > maxIDLen:
-		return Errorf(ErrInvalid, "author.id", "author.id must be valid UTF-8 of at most %d bytes", maxIDLen)
-	case !utf8.ValidString(n.Author.Name) || len(n.Author.Name) > maxNameLen:
-		return Errorf(ErrInvalid, "author.name", "author.name must be valid UTF-8 of at most %d bytes", maxNameLen)
-	case !utf8.ValidString(n.ThreadID) || len(n.ThreadID) > maxIDLen:
-		return Errorf(ErrInvalid, "thread_id", "thread_id must be valid UTF-8 of at most %d bytes", maxIDLen)
-	case !utf8.ValidString(n.ParentID) || len(n.ParentID) > maxIDLen:
-		return Errorf(ErrInvalid, "parent_id", "parent_id must be valid UTF-8 of at most %d bytes", maxIDLen)
+	case !printable(n.Author.ID) || len(n.Author.ID) > maxIDLen:
+		return Errorf(ErrInvalid, "author.id", "author.id must be printable UTF-8 of at most %d bytes", maxIDLen)
+	case !printable(n.Author.Name) || len(n.Author.Name) > maxNameLen:
+		return Errorf(ErrInvalid, "author.name", "author.name must be printable UTF-8 of at most %d bytes", maxNameLen)
+	case !printable(n.ThreadID) || len(n.ThreadID) > maxIDLen:
+		return Errorf(ErrInvalid, "thread_id", "thread_id must be printable UTF-8 of at most %d bytes", maxIDLen)
+	case !printable(n.ParentID) || len(n.ParentID) > maxIDLen:
+		return Errorf(ErrInvalid, "parent_id", "parent_id must be printable UTF-8 of at most %d bytes", maxIDLen)
 	}
 	return nil
 }

@@ -23,6 +23,8 @@ func TestNewCommentValidateNamesTheField(t *testing.T) {
 		{"invalid UTF-8", func(n *NewComment) { n.Text = "caf\xe9" }, "text"},
 		{"too long", func(n *NewComment) { n.Text = strings.Repeat("é", 6) }, "text"},
 		{"bad author name", func(n *NewComment) { n.Author.Name = "\xff" }, "author.name"},
+		{"control char in author name", func(n *NewComment) { n.Author.Name = "Ana\x1b[31m" }, "author.name"},
+		{"NUL in text", func(n *NewComment) { n.Text = "a\x00b" }, "text"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

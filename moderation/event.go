@@ -91,7 +91,16 @@ func (e *Event) Canonical() []byte {
 	field("route", e.Route.String())
 	field("automation", e.Automation.String())
 	field("category", e.Category)
-	field("rules", strings.Join(e.RuleIDs, ","))
+	// Each rule id is length-prefixed inside the field, so ["a,b"] and
+	// ["a","b"] cannot encode alike.
+	var ids strings.Builder
+	for _, id := range e.RuleIDs {
+		ids.WriteString(strconv.Itoa(len(id)))
+		ids.WriteByte(':')
+		ids.WriteString(id)
+		ids.WriteByte(';')
+	}
+	field("rules", ids.String())
 	field("ruleset", e.RulesetVersion)
 	field("note", e.Note)
 	field("source", e.Source)

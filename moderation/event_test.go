@@ -95,6 +95,11 @@ func TestCanonicalEncodingIsUnambiguous(t *testing.T) {
 	if string(a.Canonical()) == string(b.Canonical()) {
 		t.Fatal("two different events encode alike")
 	}
+	c := Event{RuleIDs: []string{"a,b"}}
+	d := Event{RuleIDs: []string{"a", "b"}}
+	if string(c.Canonical()) == string(d.Canonical()) {
+		t.Fatal("rule id lists encode alike")
+	}
 	if !strings.Contains(string(a.Canonical()), "from=3:new") {
 		t.Errorf("the first event's from-status must encode as new:\n%s", a.Canonical())
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"flag"
 	"fmt"
 	"log/slog"
 	"os"
@@ -73,6 +74,26 @@ func openApp(ctx context.Context, env *Env, path string) (*App, error) {
 	}
 	svc := moderation.NewService(db, rs, moderation.Options{Limits: moderation.Limits{MaxTextBytes: cfg.Intake.MaxTextBytes}})
 	return &App{Config: cfg, Log: log, DB: db, Service: svc, getenv: env.Getenv}, nil
+}
+
+// openCommand parses a command's flags and opens the app: the common start
+// of every command that needs the database.
+func openCommand(ctx context.Context, env *Env, fs *flag.FlagSet, cfgPath *string, args []string) (*App, error) {
+	if err := parse(fs, args); err != nil {
+		return nil, err
+	}
+	return openApp(ctx, env, *cfgPath)
+}
+
+// configRules loads the config and compiles its rules: what the commands
+// that need no database start with.
+func configRules(env *Env, cfgPath string) (Config, *rules.Ruleset, error) {
+	cfg, _, err := loadConfig(env, cfgPath)
+	if err != nil {
+		return Config{}, nil, err
+	}
+	rs, err := loadRules(cfg)
+	return cfg, rs, err
 }
 
 // Close drains and closes the database.

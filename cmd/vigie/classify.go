@@ -20,11 +20,7 @@ func runClassify(ctx context.Context, env *Env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	cfg, _, err := loadConfig(env, *cfgPath)
-	if err != nil {
-		return err
-	}
-	rs, err := loadRules(cfg)
+	_, rs, err := configRules(env, *cfgPath)
 	if err != nil {
 		return err
 	}

@@ -175,3 +175,36 @@ func TestVerifyNamesTheFirstAlteredEvent(t *testing.T) {
 		t.Fatalf("verify after deleting the last events: exit %d, stderr %q", code, errOut)
 	}
 }
+
+func TestEvalAndRulesCheck(t *testing.T) {
+	cfg, _ := testConfig(t)
+	csvPath := filepath.Join(t.TempDir(), "labelled.csv")
+	writeFile(t, csvPath, "text,label,lang,category\n"+
+		"Espèce de connard,1,fr,insult_h\n"+
+		"Merci pour ces explications,0,fr,thanks_nh\n"+
+		"\"Bonjour, à tous\",0,fr,thanks_nh\n")
+	code, out, errOut := run(t, "", "eval", "--config", cfg, csvPath)
+	if code != 0 {
+		t.Fatalf("eval: exit %d %s", code, errOut)
+	}
+	for _, want := range []string{"insult_h", "thanks_nh", "precision", "recall"} {
+		if !strings.Contains(strings.ToLower(out), want) {
+			t.Errorf("eval output lacks %q:\n%s", want, out)
+		}
+	}
+
+	good := filepath.Join(t.TempDir(), "good.yaml")
+	writeFile(t, good, fmt.Sprintf(extraPack, "zorglub"))
+	if code, out, errOut := run(t, "", "rules", "check", good); code != 0 || !strings.Contains(out, "ok") {
+		t.Errorf("rules check on a good file: exit %d %s %s", code, out, errOut)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	writeFile(t, bad, "version: 1\nname: bad\nrules:\n  - id: x\n    kind: wordz\n    category: insult\n")
+	code, _, errOut = run(t, "", "rules", "check", bad)
+	if code == 0 || !strings.Contains(errOut, "bad.yaml") || !strings.Contains(errOut, ":4") {
+		t.Errorf("rules check on a broken file: exit %d, stderr %q (want the file and line 4)", code, errOut)
+	}
+	if code, out, _ := run(t, "", "rules", "check", "--config", cfg); code != 0 || !strings.Contains(out, "ruleset") {
+		t.Errorf("rules check of the configured rules: exit %d %s", code, out)
+	}
+}

@@ -3,14 +3,23 @@ package main
 import (
 	"bufio"
 	"context"
+	"flag"
 	"fmt"
 	"time"
 
 	"vigie/reports"
 )
 
-// periodFlags reads --period or --from/--to; the default is this month.
-func periodFlags(period, from, to string, loc *time.Location) (reports.Period, error) {
+// periodFlags adds --period, --from and --to; the returned func reads them
+// once parsed (the default is this month).
+func periodFlags(fs *flag.FlagSet) func(*time.Location) (reports.Period, error) {
+	period := fs.String("period", "", "2026-11, 2026-Q4 or 2026 (default: this month)")
+	from := fs.String("from", "", "first day, YYYY-MM-DD")
+	to := fs.String("to", "", "day after the last, YYYY-MM-DD")
+	return func(loc *time.Location) (reports.Period, error) { return readPeriod(*period, *from, *to, loc) }
+}
+
+func readPeriod(period, from, to string, loc *time.Location) (reports.Period, error) {
 	switch {
 	case from != "" || to != "":
 		if from == "" || to == "" {
@@ -26,9 +35,7 @@ func periodFlags(period, from, to string, loc *time.Location) (reports.Period, e
 // runReport prints the transparency figures for a period.
 func runReport(ctx context.Context, env *Env, args []string) error {
 	fs, cfgPath := flags(env, "report")
-	period := fs.String("period", "", "2026-11, 2026-Q4 or 2026 (default: this month)")
-	from := fs.String("from", "", "first day, YYYY-MM-DD")
-	to := fs.String("to", "", "day after the last, YYYY-MM-DD")
+	period := periodFlags(fs)
 	format := fs.String("format", "text", "text, json or csv")
 	lang := fs.String("lang", "fr", "language of the text format: fr or en")
 	if err := parse(fs, args); err != nil {
@@ -43,7 +50,7 @@ func runReport(ctx context.Context, env *Env, args []string) error {
 	}
 	defer app.Close()
 	loc := app.Config.location()
-	p, err := periodFlags(*period, *from, *to, loc)
+	p, err := period(loc)
 	if err != nil {
 		return err
 	}
@@ -72,9 +79,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 		return &usageError{"usage: vigie export sor --from YYYY-MM-DD --to YYYY-MM-DD [--format ndjson|csv]"}
 	}
 	fs, cfgPath := flags(env, "export sor")
-	period := fs.String("period", "", "2026-11, 2026-Q4 or 2026 (default: this month)")
-	from := fs.String("from", "", "first day, YYYY-MM-DD")
-	to := fs.String("to", "", "day after the last, YYYY-MM-DD")
+	period := periodFlags(fs)
 	format := fs.String("format", "ndjson", "ndjson or csv")
 	lang := fs.String("lang", "fr", "language of decision_facts: fr or en")
 	if err := parse(fs, args[1:]); err != nil {
@@ -89,7 +94,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	}
 	defer app.Close()
 	loc := app.Config.location()
-	p, err := periodFlags(*period, *from, *to, loc)
+	p, err := period(loc)
 	if err != nil {
 		return err
 	}

@@ -17,11 +17,7 @@ func runEval(_ context.Context, env *Env, args []string) error {
 	if fs.NArg() != 1 {
 		return &usageError{"usage: vigie eval [--config config.yaml] FILE.csv"}
 	}
-	cfg, _, err := loadConfig(env, *cfgPath)
-	if err != nil {
-		return err
-	}
-	rs, err := loadRules(cfg)
+	_, rs, err := configRules(env, *cfgPath)
 	if err != nil {
 		return err
 	}
@@ -57,11 +53,7 @@ func runRules(_ context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "ok: %s\n", fs.Arg(0))
 		return nil
 	}
-	cfg, _, err := loadConfig(env, *cfgPath)
-	if err != nil {
-		return err
-	}
-	rs, err := loadRules(cfg)
+	_, rs, err := configRules(env, *cfgPath)
 	if err != nil {
 		return err
 	}

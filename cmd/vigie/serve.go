@@ -17,10 +17,7 @@ import (
 
 func runServe(ctx context.Context, env *Env, args []string) error {
 	fs, cfgPath := flags(env, "serve")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	app, err := openApp(ctx, env, *cfgPath)
+	app, err := openCommand(ctx, env, fs, cfgPath, args)
 	if err != nil {
 		return err
 	}

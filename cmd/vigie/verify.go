@@ -19,21 +19,26 @@ func (e *verifyFailed) Unwrap() error { return e.err }
 // stored chain head; it then recomputes the report counts from the log.
 func runVerify(ctx context.Context, env *Env, args []string) error {
 	fs, cfgPath := flags(env, "verify")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	app, err := openApp(ctx, env, *cfgPath)
+	app, err := openCommand(ctx, env, fs, cfgPath, args)
 	if err != nil {
 		return err
 	}
 	defer app.Close()
 
+	// The head first: a running server may append while we read, and the
+	// events up to this head are what the stored head vouches for.
+	seq, head, err := app.DB.Head(ctx)
+	if err != nil {
+		return err
+	}
 	v := moderation.NewChainVerifier()
-	var after int64
-	for {
-		evs, err := app.DB.EventsAfter(ctx, after, 5000)
+	for v.Count < seq {
+		evs, err := app.DB.EventsAfter(ctx, v.Count, int(min(5000, seq-v.Count)))
 		if err != nil {
 			return err
+		}
+		if len(evs) == 0 {
+			break
 		}
 		for i := range evs {
 			if err := v.Check(&evs[i]); err != nil {
@@ -44,16 +49,8 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 				return err
 			}
 		}
-		if len(evs) == 0 {
-			break
-		}
-		after = evs[len(evs)-1].Seq
 	}
-	seq, head, err := app.DB.Head(ctx)
-	if err != nil {
-		return err
-	}
-	if seq != v.Count || head != v.Head() {
+	if v.Count != seq || v.Head() != head {
 		return &verifyFailed{fmt.Errorf("chain head mismatch: the log ends at event %d (%s) but the stored head is event %d (%s): events were removed or added outside Vigie", v.Count, short(v.Head()), seq, short(head))}
 	}
 	fmt.Fprintf(env.Stdout, "ok: %d events, chain head %s\n", v.Count, v.Head())
