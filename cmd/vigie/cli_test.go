@@ -93,28 +93,30 @@ func TestImportSkipsMalformedLinesAndIsRepeatable(t *testing.T) {
 		`{"external_id":"d","text":"écrivez à moi@example.org"}`,
 		"{\"external_id\":\"e\",\"text\":\"caf\xe9\"}",
 		`{"text":"sans identifiant"}`,
+		`{"external_id":"huge","text":"`+strings.Repeat("a", 3<<20)+`"}`,
+		`{"external_id":"last","text":"la dernière ligne compte aussi"}`,
 	)
 	code, out, errOut := run(t, "", "import", "--config", cfg, file)
 	if code != 1 {
 		t.Errorf("exit %d, want 1 (some lines skipped)", code)
 	}
-	if !strings.Contains(errOut, "line 3:") || !strings.Contains(errOut, "line 5:") {
+	if !strings.Contains(errOut, "line 3:") || !strings.Contains(errOut, "line 5:") || !strings.Contains(errOut, "line 7: line longer") {
 		t.Errorf("malformed lines not named:\n%s", errOut)
 	}
-	if !strings.Contains(out, "imported 4 new comments") || !strings.Contains(out, "refused 1") || !strings.Contains(out, "pending 1") {
+	if !strings.Contains(out, "imported 5 new comments") || !strings.Contains(out, "refused 1") || !strings.Contains(out, "pending 1") {
 		t.Errorf("summary: %s", out)
 	}
 	// A second run adds nothing.
 	_, out, _ = run(t, "", "import", "--config", cfg, file)
-	if !strings.Contains(out, "imported 0 new comments") || !strings.Contains(out, "4 already known") {
+	if !strings.Contains(out, "imported 0 new comments") || !strings.Contains(out, "5 already known") {
 		t.Errorf("second import: %s", out)
 	}
 	db := openSQLite(t, dbPath)
 	var comments, events int
 	db.QueryRow(`SELECT COUNT(*) FROM comments`).Scan(&comments)
 	db.QueryRow(`SELECT COUNT(*) FROM events`).Scan(&events)
-	if comments != 4 || events != 4 {
-		t.Errorf("%d comments and %d events stored, want 4 and 4", comments, events)
+	if comments != 5 || events != 5 {
+		t.Errorf("%d comments and %d events stored, want 5 and 5", comments, events)
 	}
 }
 

@@ -2,10 +2,12 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -85,16 +87,25 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 
 	start := time.Now()
 	source := "import:" + filepath.Base(path)
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 2<<20)
+	lines := newLineReader(f, maxImportLine)
 	line := 0
-	for sc.Scan() && ctx.Err() == nil {
-		line++
-		raw := sc.Bytes()
-		if bar != nil {
-			_ = bar.Add(len(raw) + 1)
+	for ctx.Err() == nil {
+		raw, size, err := lines.next()
+		if err == io.EOF {
+			break
 		}
-		if len(raw) == 0 {
+		line++
+		if bar != nil {
+			_ = bar.Add(size)
+		}
+		if errors.Is(err, errLineTooLong) {
+			t.record(env, line, moderation.IntakeResult{}, err)
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("line %d: %w", line, err)
+		}
+		if len(bytes.TrimSpace(raw)) == 0 {
 			continue
 		}
 		n, err := parseImportLine(raw, source, line)
@@ -109,9 +120,6 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	if bar != nil {
 		_ = bar.Finish()
 		fmt.Fprintln(env.Stderr)
-	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("line %d: %w", line+1, err)
 	}
 	fmt.Fprintf(env.Stdout, "imported %d new comments from %d lines in %s (published %d, refused %d, pending %d); %d already known; %d lines skipped\n",
 		t.created, t.total, time.Since(start).Round(time.Millisecond),
@@ -138,6 +146,50 @@ func (t *importTally) record(env *Env, line int, res moderation.IntakeResult, er
 		t.byStatus[res.Comment.Status]++
 	default:
 		t.dup++
+	}
+}
+
+// maxImportLine bounds one JSONL line: a comment is at most 512 KiB of text.
+const maxImportLine = 2 << 20
+
+var errLineTooLong = fmt.Errorf("line longer than %d bytes, skipped", maxImportLine)
+
+// lineReader reads lines of bounded length; a longer line is skipped whole
+// and reported, so one bad line cannot stop an import or exhaust memory.
+type lineReader struct {
+	r   *bufio.Reader
+	max int
+}
+
+func newLineReader(r io.Reader, max int) *lineReader {
+	return &lineReader{r: bufio.NewReaderSize(r, 64<<10), max: max}
+}
+
+// next returns a line without its newline and the bytes it took.
+func (l *lineReader) next() ([]byte, int, error) {
+	var buf []byte
+	size, long := 0, false
+	for {
+		chunk, err := l.r.ReadSlice('\n')
+		size += len(chunk)
+		if !long {
+			if len(buf)+len(chunk) > l.max+1 { // +1: the newline
+				long, buf = true, nil
+			} else {
+				buf = append(buf, chunk...)
+			}
+		}
+		switch {
+		case err == bufio.ErrBufferFull:
+			continue // the line goes on
+		case err == io.EOF && size == 0:
+			return nil, 0, io.EOF
+		case err != nil && err != io.EOF:
+			return nil, size, err
+		case long:
+			return nil, size, errLineTooLong
+		}
+		return bytes.TrimSuffix(buf, []byte("\n")), size, nil
 	}
 }
 
