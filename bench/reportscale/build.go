@@ -202,7 +202,7 @@ type comment struct {
 	lang     string
 	status   moderation.Status
 	flag     flagged // the rules' flag, if any
-	auto     bool // the current status came from the rules alone
+	auto     bool    // the current status came from the rules alone
 	appealed bool
 	audited  bool
 	events   int
