@@ -99,6 +99,11 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	opts := reports.SOROptions{TerritorialScope: app.Config.Reports.TerritorialScope, Language: *lang, Location: loc}
+	if key := env.Getenv("VIGIE_SOR_KEY"); key != "" {
+		// Stable puids across exports (a re-export is recognised as the
+		// same statements), still opaque without the key.
+		opts.PUIDKey = []byte(key)
+	}
 	if app.Config.Reports.Visibility == "removed" {
 		opts.Visibility = "DECISION_VISIBILITY_CONTENT_REMOVED"
 	}
