@@ -104,21 +104,63 @@ func (ix *Index) Sync(ctx context.Context, src EventSource) error {
 	if l, ok := src.(leanSource); ok {
 		read = l.EventsAfterLean
 	}
-	for {
-		ix.mu.RLock()
-		after := ix.lastSeq
-		ix.mu.RUnlock()
-		evs, err := read(ctx, after, SyncPage)
-		if err != nil {
-			return fmt.Errorf("reports sync after %d: %w", after, err)
+	ix.mu.RLock()
+	after := ix.lastSeq
+	ix.mu.RUnlock()
+	evs, err := read(ctx, after, SyncPage)
+	if err != nil {
+		return fmt.Errorf("reports sync after %d: %w", after, err)
+	}
+	if len(evs) < SyncPage {
+		return ix.applyBatch(evs)
+	}
+	return ix.catchUp(ctx, read, evs)
+}
+
+// catchUp applies a long run of events (a start, a long pause) page by page
+// while a goroutine reads the next page: reading the log and folding it
+// take about as long as each other, so they overlap on two cores.
+func (ix *Index) catchUp(ctx context.Context, read func(context.Context, int64, int) ([]moderation.Event, error), first []moderation.Event) error {
+	type page struct {
+		after int64
+		evs   []moderation.Event
+		err   error
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	pages := make(chan page, 1)
+	defer func() {
+		cancel()
+		for range pages { // let the reader finish before Sync returns
 		}
-		if err := ix.applyBatch(evs); err != nil {
+	}()
+	go func() {
+		defer close(pages)
+		after := first[len(first)-1].Seq
+		for {
+			evs, err := read(ctx, after, SyncPage)
+			select {
+			case pages <- page{after, evs, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil || len(evs) < SyncPage {
+				return
+			}
+			after = evs[len(evs)-1].Seq
+		}
+	}()
+	if err := ix.applyBatch(first); err != nil {
+		return err
+	}
+	for p := range pages {
+		if p.err != nil {
+			return fmt.Errorf("reports sync after %d: %w", p.after, p.err)
+		}
+		if err := ix.applyBatch(p.evs); err != nil {
 			return err
 		}
-		if len(evs) < SyncPage {
-			return nil
-		}
 	}
+	return nil
 }
 
 // Recompute builds an index from the whole log. Incremental and recomputed

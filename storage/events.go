@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"vigie/moderation"
@@ -44,12 +45,21 @@ func (db *DB) EventsAfter(ctx context.Context, after int64, limit int) ([]modera
 // event's verdict snapshot was most of that time. It selects the columns
 // by name and scans them without gorm's reflection.
 func (db *DB) EventsAfterLean(ctx context.Context, after int64, limit int) ([]moderation.Event, error) {
+	// The last sequence number (an index lookup) sizes the page, so a full
+	// page is one allocation, and a sync with nothing new stops here.
+	var last sql.NullInt64
+	if err := db.r.WithContext(ctx).Raw(`SELECT MAX(seq) FROM events`).Row().Scan(&last); err != nil {
+		return nil, fmt.Errorf("events after %d: %w", after, err)
+	}
+	if last.Int64 <= after {
+		return nil, nil
+	}
 	rows, err := db.r.WithContext(ctx).Raw(db.dialect.bind(leanEventsSQL), after, pageSize(limit)).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("events after %d: %w", after, err)
 	}
 	defer rows.Close()
-	var out []moderation.Event // not sized to limit: a sync with nothing new allocates nothing
+	out := make([]moderation.Event, 0, min(int64(pageSize(limit)), last.Int64-after))
 	for rows.Next() {
 		var r eventRow
 		if err := rows.Scan(&r.Seq, &r.CommentID, &r.At, &r.Actor, &r.FromStatus, &r.ToStatus, &r.Route,

@@ -1,0 +1,74 @@
+package reports_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"vigie/moderation"
+	"vigie/reports"
+	"vigie/reports/reportstest"
+)
+
+// failingSource fails every read after the given sequence number.
+type failingSource struct {
+	src   *reportstest.Source
+	after int64
+}
+
+var errRead = errors.New("read failed")
+
+func (f *failingSource) EventsAfter(ctx context.Context, after int64, limit int) ([]moderation.Event, error) {
+	if after >= f.after {
+		return nil, errRead
+	}
+	return f.src.EventsAfter(ctx, after, limit)
+}
+
+// A catch-up over several pages (read ahead while applying) gives the
+// report of applying events one by one; a read failing half-way leaves the
+// index at the last page applied, and the next Sync resumes from there.
+func TestSyncCatchUpPages(t *testing.T) {
+	ctx := context.Background()
+	src := reportstest.History(11, 8000, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), 200*24*time.Hour)
+	if len(src.Events) < 2*reports.SyncPage+1 {
+		t.Fatalf("history of %d events is too short to need several pages", len(src.Events))
+	}
+	one := reports.NewIndex(reports.Options{})
+	for _, e := range src.Events {
+		if err := one.Apply(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	paged := reports.NewIndex(reports.Options{})
+	err := paged.Sync(ctx, &failingSource{src: src, after: reports.SyncPage})
+	if !errors.Is(err, errRead) {
+		t.Fatalf("Sync over a failing read: %v, want %v", err, errRead)
+	}
+	if got := paged.Head().LastSeq; got != reports.SyncPage {
+		t.Fatalf("after the failed read the index is at %d, want %d", got, reports.SyncPage)
+	}
+	if err := paged.Sync(ctx, src); err != nil {
+		t.Fatal(err)
+	}
+	if paged.Head() != one.Head() {
+		t.Fatalf("paged sync at %+v, one by one at %+v", paged.Head(), one.Head())
+	}
+	p, _ := reports.ParsePeriod("2026", time.UTC)
+	now := time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC)
+	var a, b bytes.Buffer
+	for ix, w := range map[*reports.Index]*bytes.Buffer{one: &a, paged: &b} {
+		r, err := ix.Report(p, reports.ReportOptions{Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.WriteJSON(w); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Error("a paged catch-up reports differently from applying events one by one")
+	}
+}
