@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"vigie/rules"
@@ -70,21 +69,25 @@ func (e *Event) Validate() error {
 // Canonical is the byte string the event's hash covers: every chained field,
 // each written as "name=len:value\n" so no choice of values can make two
 // different events encode alike.
-func (e *Event) Canonical() []byte {
-	var b strings.Builder
-	b.Grow(256 + len(e.Note))
+func (e *Event) Canonical() []byte { return e.appendCanonical(nil) }
+
+// appendCanonical appends the canonical form to dst. It builds bytes, not
+// strings, because verify and the report index rehash every event.
+func (e *Event) appendCanonical(b []byte) []byte {
 	field := func(name, v string) {
-		b.WriteString(name)
-		b.WriteByte('=')
-		b.WriteString(strconv.Itoa(len(v)))
-		b.WriteByte(':')
-		b.WriteString(v)
-		b.WriteByte('\n')
+		b = append(b, name...)
+		b = append(b, '=')
+		b = strconv.AppendInt(b, int64(len(v)), 10)
+		b = append(b, ':')
+		b = append(b, v...)
+		b = append(b, '\n')
 	}
+	var num [20]byte
+	var at [40]byte
 	field("v", "1")
-	field("seq", strconv.FormatInt(e.Seq, 10))
-	field("comment", strconv.FormatInt(e.CommentID, 10))
-	field("at", e.At.UTC().Format(time.RFC3339Nano))
+	field("seq", string(strconv.AppendInt(num[:0], e.Seq, 10)))
+	field("comment", string(strconv.AppendInt(num[:0], e.CommentID, 10)))
+	field("at", string(e.At.UTC().AppendFormat(at[:0], time.RFC3339Nano)))
 	field("actor", e.Actor)
 	field("from", statusOrNew(e.From))
 	field("to", e.To.String())
@@ -93,21 +96,27 @@ func (e *Event) Canonical() []byte {
 	field("category", e.Category)
 	// Each rule id is length-prefixed inside the field, so ["a,b"] and
 	// ["a","b"] cannot encode alike.
-	var ids strings.Builder
+	n := 0
 	for _, id := range e.RuleIDs {
-		ids.WriteString(strconv.Itoa(len(id)))
-		ids.WriteByte(':')
-		ids.WriteString(id)
-		ids.WriteByte(';')
+		n += len(id) + len(strconv.Itoa(len(id))) + 2
 	}
-	field("rules", ids.String())
+	b = append(b, "rules="...)
+	b = strconv.AppendInt(b, int64(n), 10)
+	b = append(b, ':')
+	for _, id := range e.RuleIDs {
+		b = strconv.AppendInt(b, int64(len(id)), 10)
+		b = append(b, ':')
+		b = append(b, id...)
+		b = append(b, ';')
+	}
+	b = append(b, '\n')
 	field("ruleset", e.RulesetVersion)
 	field("note", e.Note)
 	field("source", e.Source)
 	field("language", e.Language)
 	field("text", e.TextDigest)
 	field("author", e.AuthorDigest)
-	return []byte(b.String())
+	return b
 }
 
 func statusOrNew(s Status) string {
@@ -119,10 +128,10 @@ func statusOrNew(s Status) string {
 
 // ComputeHash returns the hash of the event chained after prev.
 func (e *Event) ComputeHash(prev string) string {
-	h := sha256.New()
-	h.Write([]byte(prev))
-	h.Write(e.Canonical())
-	return hex.EncodeToString(h.Sum(nil))
+	var buf [768]byte
+	b := append(buf[:0], prev...)
+	sum := sha256.Sum256(e.appendCanonical(b))
+	return hex.EncodeToString(sum[:])
 }
 
 // Seal sets the event's place in the chain: its sequence number, the previous

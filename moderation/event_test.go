@@ -113,3 +113,25 @@ func TestDigestDependsOnSalt(t *testing.T) {
 		t.Error("value boundaries are ambiguous")
 	}
 }
+
+// The canonical form is a published format: anyone can recompute the chain
+// from an export. This pins it; a change here breaks every existing log.
+func TestHashFormatIsStable(t *testing.T) {
+	evs := sampleChain(3)
+	evs[2].RuleIDs = []string{"a,b", "fr.insult"}
+	evs[2].Note = "é note"
+	if got, want := evs[0].Hash, "469e1526d5effdee21d8d32e6bb147787743d5bc3977d623e1270ddc8f2da01c"; got != want {
+		t.Errorf("first event hash %s, want %s", got, want)
+	}
+	if got, want := evs[2].ComputeHash(evs[1].Hash), "c206973433654e3f2512cf95b4554421c72178708dcb9d68ea28c75c97128c3d"; got != want {
+		t.Errorf("third event hash %s, want %s", got, want)
+	}
+}
+
+func BenchmarkComputeHash(b *testing.B) {
+	evs := sampleChain(2)
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = evs[1].ComputeHash(evs[0].Hash)
+	}
+}

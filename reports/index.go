@@ -100,6 +100,22 @@ func (ix *Index) Head() Head {
 func (ix *Index) Sync(ctx context.Context, src EventSource) error {
 	ix.syncMu.Lock()
 	defer ix.syncMu.Unlock()
+	return ix.sync(ctx, src)
+}
+
+// SyncIfIdle syncs unless another Sync is running (a long catch-up at start,
+// say), in which case it returns at once: a page request then serves the
+// figures as of the last applied event, labelled with that date, instead of
+// waiting for the catch-up. It reports whether it synced.
+func (ix *Index) SyncIfIdle(ctx context.Context, src EventSource) (bool, error) {
+	if !ix.syncMu.TryLock() {
+		return false, nil
+	}
+	defer ix.syncMu.Unlock()
+	return true, ix.sync(ctx, src)
+}
+
+func (ix *Index) sync(ctx context.Context, src EventSource) error {
 	read := src.EventsAfter
 	if l, ok := src.(leanSource); ok {
 		read = l.EventsAfterLean

@@ -72,3 +72,36 @@ func TestSyncCatchUpPages(t *testing.T) {
 		t.Error("a paged catch-up reports differently from applying events one by one")
 	}
 }
+
+// blockingSource holds EventsAfter until released, like a slow catch-up.
+type blockingSource struct {
+	entered, release chan struct{}
+}
+
+func (b *blockingSource) EventsAfter(ctx context.Context, after int64, limit int) ([]moderation.Event, error) {
+	b.entered <- struct{}{}
+	<-b.release
+	return nil, nil
+}
+
+// A Sync already running (a long catch-up) makes SyncIfIdle return at once
+// without syncing; once it is done, SyncIfIdle syncs.
+func TestSyncIfIdleDoesNotWaitForARunningSync(t *testing.T) {
+	ix := reports.NewIndex(reports.Options{})
+	src := &blockingSource{entered: make(chan struct{}, 2), release: make(chan struct{})}
+	done := make(chan error)
+	go func() { done <- ix.Sync(context.Background(), src) }()
+	<-src.entered
+	synced, err := ix.SyncIfIdle(context.Background(), src)
+	if synced || err != nil {
+		t.Fatalf("SyncIfIdle during a sync: synced=%v err=%v, want false, nil", synced, err)
+	}
+	close(src.release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	synced, err = ix.SyncIfIdle(context.Background(), src)
+	if !synced || err != nil {
+		t.Fatalf("SyncIfIdle when idle: synced=%v err=%v, want true, nil", synced, err)
+	}
+}

@@ -69,7 +69,7 @@ func (h *handler) report(c *gin.Context) (*reports.Report, reports.Period, error
 	if h.Source != nil {
 		ctx, cancel := context.WithTimeout(c.Request.Context(), 5*time.Second)
 		defer cancel()
-		if err := h.Index.Sync(ctx, h.Source); err != nil {
+		if _, err := h.Index.SyncIfIdle(ctx, h.Source); err != nil {
 			// Serve what we have: the page says "data as of", so stale
 			// figures are labelled, never silently wrong.
 			h.Log.Error("transparency: sync failed", "err", err)
