@@ -28,7 +28,9 @@ func (rs *Ruleset) Classify(in Input, h History) Verdict {
 			r := &rs.rules[ht.target]
 			if r.appliesTo(lang, in.Source) {
 				a, b := nt.tokSpan(int(ht.ti), int(ht.tj))
-				c.add(r, a, b, c.softened(r, int(ht.ti), int(ht.tj), a, b))
+				// A near miss (fuzzy) of a refuse rule is only reviewed.
+				soft := ht.approx == approxFuzzy && r.action == ActionRefuse
+				c.add(r, a, b, soft || c.softened(r, int(ht.ti), int(ht.tj), a, b))
 			}
 		}
 	}
@@ -228,7 +230,7 @@ func lettersOutside(s string, links []link) int {
 
 func (c *classifier) runCharFlood(r *rule) {
 	s := c.in.Text
-	if !hasByteRun(s, r.minRun) && !hasNonASCII(s) {
+	if !c.nt.nonASCII && c.nt.asciiRun < r.minRun {
 		return // ASCII text without a long run: nothing to find
 	}
 	start, run := 0, 0
@@ -250,42 +252,6 @@ func (c *classifier) runCharFlood(r *rule) {
 	}
 }
 
-// hasByteRun reports whether some byte other than a space repeats n
-// times in a row.
-func hasByteRun(s string, n int) bool {
-	run := 1
-	for i := 1; i < len(s); i++ {
-		if s[i] == s[i-1] && s[i] != ' ' {
-			if run++; run >= n {
-				return true
-			}
-		} else {
-			run = 1
-		}
-	}
-	return false
-}
-
-func hasNonASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return true
-		}
-	}
-	return false
-}
-
-// setHits lists the token positions where a set was found.
-func (c *classifier) setHits(target int32) []hit {
-	var out []hit
-	for _, h := range c.hits {
-		if h.target == target {
-			out = append(out, h)
-		}
-	}
-	return out
-}
-
 func (c *classifier) anySet(targets []int32) bool {
 	for _, h := range c.hits {
 		for _, t := range targets {
@@ -303,15 +269,24 @@ func (c *classifier) runNear(r *rule) {
 	if !c.anySet(r.near[:1]) {
 		return
 	}
-	for _, anchor := range c.setHits(r.near[0]) {
+	for _, anchor := range c.hits {
+		if anchor.target != r.near[0] {
+			continue
+		}
 		lo, hi := anchor.ti, anchor.tj
 		ok := true
 		for _, t := range r.near[1:] {
 			best := int32(-1)
 			var bh hit
-			for _, o := range c.setHits(t) {
+			for _, o := range c.hits {
+				if o.target != t {
+					continue
+				}
 				d := max(o.ti-anchor.tj, anchor.ti-o.tj)
-				if d <= int32(r.within) && (o.ti > anchor.tj || o.tj < anchor.ti) && (best < 0 || d < best) {
+				// Two entries glued into one token count as neighbours
+				// ("verminetrans").
+				apart := o.ti > anchor.tj || o.tj < anchor.ti || (o.approx == approxPair || anchor.approx == approxPair) && o.target != anchor.target
+				if d <= int32(r.within) && apart && (best < 0 || d < best) {
 					best, bh = d, o
 				}
 			}

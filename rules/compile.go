@@ -76,13 +76,16 @@ func (rs *Ruleset) compileRule(target int32, sp ruleSpec, s Settings, o Options)
 			r.soften.within = 6
 		}
 	}
+	if (sp.Fuzzy || sp.Glued) && k != kindWords {
+		return r, fmt.Errorf("fuzzy and glued apply to words rules only")
+	}
 	switch k {
 	case kindWords:
 		if len(sp.Words) == 0 {
 			return r, fmt.Errorf("words: empty list")
 		}
 		for _, w := range sp.Words {
-			if err := rs.words.add(target, w); err != nil {
+			if err := rs.words.add(target, w, approxOpts{fuzzy: sp.Fuzzy, glued: sp.Glued}); err != nil {
 				return r, err
 			}
 		}

@@ -23,8 +23,10 @@ func openDev(t *testing.T, name string) *os.File {
 }
 
 // TestEvalDevTargets holds the rules to the project's targets on the
-// HateCheck data: non-hateful rows (categories ending _nh) at most 2%
-// refused; hateful ones (_h) at least 60% refused or sent to review.
+// HateCheck data: the project's targets are non-hateful rows (categories
+// ending _nh) at most 2% refused and hateful ones (_h) at least 60% refused
+// or sent to review. The floors here are tighter (1%, 70%) to hold the
+// measured 0.4-0.7% and 77-79%: a change that loses ground fails.
 func TestEvalDevTargets(t *testing.T) {
 	rs := loadDefault(t)
 	for _, name := range []string{"mhc_fr.csv", "hatecheck_en.csv"} {
@@ -38,11 +40,11 @@ func TestEvalDevTargets(t *testing.T) {
 			var buf bytes.Buffer
 			rep.WriteText(&buf)
 			t.Logf("\n%s", buf.String())
-			if nh := rep.Group("_nh"); nh.RefusedShare() > 0.02 {
-				t.Errorf("_nh rows refused: got %.1f%% (%d/%d), want <= 2%%", 100*nh.RefusedShare(), nh.Refused, nh.Rows)
+			if nh := rep.Group("_nh"); nh.RefusedShare() > 0.01 {
+				t.Errorf("_nh rows refused: got %.1f%% (%d/%d), want <= 1%%", 100*nh.RefusedShare(), nh.Refused, nh.Rows)
 			}
-			if h := rep.Group("_h"); h.FlaggedShare() < 0.60 {
-				t.Errorf("_h rows refused or reviewed: got %.1f%% (%d/%d), want >= 60%%", 100*h.FlaggedShare(), h.Flagged, h.Rows)
+			if h := rep.Group("_h"); h.FlaggedShare() < 0.70 {
+				t.Errorf("_h rows refused or reviewed: got %.1f%% (%d/%d), want >= 70%%", 100*h.FlaggedShare(), h.Flagged, h.Rows)
 			}
 		})
 	}

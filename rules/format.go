@@ -15,7 +15,12 @@ type fileSpec struct {
 	Name       string              `yaml:"name"`
 	Categories []Category          `yaml:"categories"`
 	Sets       map[string][]string `yaml:"sets"`
-	Rules      []ruleSpec          `yaml:"rules"`
+	// Sets whose entries are also found by approximate matching
+	// (approx.go), and ordinary words never read as a near miss.
+	FuzzySets   []string   `yaml:"fuzzy_sets"`
+	GluedSets   []string   `yaml:"glued_sets"`
+	FuzzyExcept []string   `yaml:"fuzzy_except"`
+	Rules       []ruleSpec `yaml:"rules"`
 }
 
 // ruleSpec is one rule as written. Kind-specific fields are ignored by the
@@ -35,6 +40,8 @@ type ruleSpec struct {
 
 	// words
 	Words []string `yaml:"words"`
+	Fuzzy bool     `yaml:"fuzzy"` // also one edit away (approx.go); refuse becomes review
+	Glued bool     `yaml:"glued"` // also glued to a function word (approx.go)
 	// regex
 	Patterns []string `yaml:"patterns"`
 	Requires []string `yaml:"requires"` // sets, one of which must be present for the regex to run

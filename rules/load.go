@@ -127,8 +127,21 @@ func compile(packs, context []*pack, s Settings, o Options) (*Ruleset, error) {
 	}
 	setWords := map[string][]string{}
 	setOrigin := map[string]string{}
+	setApprox := map[string]approxOpts{}
 	var setOrder []string
+	var except []string
 	addSets := func(p *pack) {
+		for _, n := range p.spec.FuzzySets {
+			a := setApprox[n]
+			a.fuzzy = true
+			setApprox[n] = a
+		}
+		for _, n := range p.spec.GluedSets {
+			a := setApprox[n]
+			a.glued = true
+			setApprox[n] = a
+		}
+		except = append(except, p.spec.FuzzyExcept...)
 		for name, ws := range p.spec.Sets {
 			if _, ok := setWords[name]; !ok {
 				setOrder = append(setOrder, name)
@@ -167,12 +180,17 @@ func compile(packs, context []*pack, s Settings, o Options) (*Ruleset, error) {
 	}
 	all = append(all, settingsRules(s)...)
 	nRules := int32(len(all))
+	for n := range setApprox {
+		if _, ok := setWords[n]; !ok {
+			return nil, fmt.Errorf("fuzzy_sets/glued_sets: unknown set %q", n)
+		}
+	}
 	slices.Sort(setOrder)
 	for i, name := range setOrder {
 		rs.sets = append(rs.sets, name)
 		rs.setIndex[name] = nRules + int32(i)
 		for _, w := range setWords[name] {
-			if err := rs.words.add(nRules+int32(i), w); err != nil {
+			if err := rs.words.add(nRules+int32(i), w, setApprox[name]); err != nil {
 				return nil, fmt.Errorf("%s: set %q: %w", setOrigin[name], name, err)
 			}
 		}
@@ -192,6 +210,13 @@ func compile(packs, context []*pack, s Settings, o Options) (*Ruleset, error) {
 		}
 		if r.kind == kindRepeated {
 			rs.repWin = max(rs.repWin, r.window)
+		}
+	}
+	if fz := rs.words.fuzzy; fz != nil {
+		for _, w := range except {
+			for _, t := range normaliseWords(w) {
+				fz.except[t] = true
+			}
 		}
 	}
 	for _, id := range append(append([]string{}, s.Disable...), s.Shadow...) {

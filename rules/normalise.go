@@ -26,6 +26,8 @@ type normText struct {
 
 	letters, upper int // letters in the original text, and how many are capitals
 	digits         int // ASCII digits in the original text (cheap test for phones, IBANs)
+	asciiRun       int // longest run of one ASCII byte other than space
+	nonASCII       bool
 
 	// scratch space kept between uses
 	units   []unit
@@ -103,15 +105,6 @@ type unit struct {
 // rawTok is a run of units before joining and emission.
 type rawTok struct{ a, b int } // units[a:b]
 
-// minJoin is the shortest run of single-character tokens that is read as
-// one spelled-out word ("c o n n a r d"). Two would glue ordinary text
-// ("a a", "y a") into false words.
-const minJoin = 3
-
-// maxJoinGap is the most separator characters allowed between two
-// spelled-out letters.
-const maxJoinGap = 3
-
 // normalise prepares src for matching in a fresh normText (rule entries,
 // Fingerprint, tests); Classify uses acquireNorm.
 func normalise(src string) *normText {
@@ -130,12 +123,19 @@ var asciiClass = func() (t [utf8.RuneSelf]uint8) {
 
 func (nt *normText) run(src string) {
 	nt.src = src
-	nt.letters, nt.upper, nt.digits = 0, 0, 0
+	nt.letters, nt.upper, nt.digits, nt.asciiRun, nt.nonASCII = 0, 0, 0, 0, false
 	units := nt.units[:0]
+	run := 0
 	var tmp [8]rune
 	for i := 0; i < len(src); {
 		b := src[i]
 		if b < utf8.RuneSelf { // ASCII fast path: no decoding, no tables
+			if i > 0 && src[i-1] == b && b != ' ' {
+				run++
+				nt.asciiRun = max(nt.asciiRun, run)
+			} else {
+				run = 1
+			}
 			switch {
 			case 'a' <= b && b <= 'z':
 				nt.letters++
@@ -150,6 +150,7 @@ func (nt *normText) run(src string) {
 			i++
 			continue
 		}
+		nt.nonASCII = true
 		r, size := utf8.DecodeRuneInString(src[i:])
 		if unicode.IsLetter(r) {
 			nt.letters++
@@ -233,36 +234,17 @@ func trimPunctLeet(units []unit, a, b int) (int, int) {
 	return a, b
 }
 
-// joinRun returns the end (exclusive) of the run of single-character
-// tokens starting at raws[i], each separated from the next by at most
-// maxJoinGap separator characters only.
-func joinRun(units []unit, raws []rawTok, i int) int {
-	j := i
-	for j < len(raws) && raws[j].b-raws[j].a == 1 {
-		if j > i {
-			gap := raws[j].a - raws[j-1].b
-			if gap < 1 || gap > maxJoinGap {
-				break
-			}
-			for _, u := range units[raws[j-1].b:raws[j].a] {
-				if u.cls != clsSep || u.r == '\n' {
-					return j
-				}
-			}
-		}
-		j++
-	}
-	return j
-}
-
 // emit appends one token made of units to buf, mapping leet digits and
 // symbols to letters when the token contains at least one letter.
 func (nt *normText) emit(buf []byte, us []unit) []byte {
+	// Locals, not fields, in the loop: the compiler keeps them in
+	// registers (this loop runs once per byte of every comment).
+	ostart, oend := nt.ostart, nt.oend
 	if len(nt.toks) > 0 {
 		buf = append(buf, ' ')
-		last := nt.oend[len(nt.oend)-1]
-		nt.ostart = append(nt.ostart, last)
-		nt.oend = append(nt.oend, last)
+		last := oend[len(oend)-1]
+		ostart = append(ostart, last)
+		oend = append(oend, last)
 	}
 	hasLetter := false
 	for _, u := range us {
@@ -282,17 +264,18 @@ func (nt *normText) emit(buf []byte, us []unit) []byte {
 		}
 		if r < utf8.RuneSelf {
 			buf = append(buf, byte(r))
-			nt.ostart = append(nt.ostart, u.os)
-			nt.oend = append(nt.oend, u.oe)
+			ostart = append(ostart, u.os)
+			oend = append(oend, u.oe)
 			continue
 		}
 		n := len(buf)
 		buf = utf8.AppendRune(buf, r)
 		for k := n; k < len(buf); k++ {
-			nt.ostart = append(nt.ostart, u.os)
-			nt.oend = append(nt.oend, u.oe)
+			ostart = append(ostart, u.os)
+			oend = append(oend, u.oe)
 		}
 	}
+	nt.ostart, nt.oend = ostart, oend
 	t.ne = int32(len(buf))
 	nt.toks = append(nt.toks, t)
 	return buf

@@ -28,6 +28,9 @@ type wordIndex struct {
 	prefLens         uint64   // bit l: some prefix has l bytes (bit 63: 63 or more)
 	wordGrams        []uint64 // gram3 of every key of words
 	prefGrams        []uint64 // gram3 of every key of prefs (all bits when a prefix is under 3 bytes)
+	prefBloom        []uint64 // bit per polynomial hash of every key of prefs, see prefixBloom
+	anyGlued         bool
+	fuzzy            *fuzzyIndex // nil when no entry is fuzzy
 }
 
 // bucket holds the entries whose exact form is the key, and those whose
@@ -66,6 +69,7 @@ type wordEntry struct {
 	rest   []string // following tokens of a phrase
 	restC  []string // same, collapsed
 	prefix bool     // the last token is a wildcard prefix ("connard*")
+	glued  bool     // also found glued to a function word (approx.go)
 }
 
 // minCollapsed is the shortest collapsed entry matched against a token
@@ -84,6 +88,7 @@ func newWordIndex() *wordIndex {
 		words: map[string]bucket{}, prefs: map[string]bucket{},
 		minPref:   1 << 30,
 		wordGrams: make([]uint64, gramWords), prefGrams: make([]uint64, gramWords),
+		prefBloom: make([]uint64, bloomBits/64),
 	}
 }
 
@@ -99,7 +104,7 @@ func addTo(m map[string]bucket, key string, e wordEntry, coll bool) {
 
 // add indexes one entry as written in a rules file ("connard*",
 // "fils de pute").
-func (ix *wordIndex) add(target int32, entry string) error {
+func (ix *wordIndex) add(target int32, entry string, ap approxOpts) error {
 	raw := strings.TrimSpace(entry)
 	prefix := strings.HasSuffix(raw, "*")
 	raw = strings.TrimSuffix(raw, "*")
@@ -124,6 +129,15 @@ func (ix *wordIndex) add(target int32, entry string) error {
 	}
 	first := toks[0]
 	c := collapse(first)
+	if len(toks) == 1 && ap.glued && len(first) >= minGlued {
+		e.glued, ix.anyGlued = true, true
+	}
+	if len(toks) == 1 && ap.fuzzy && len(first) >= minFuzzy {
+		if ix.fuzzy == nil {
+			ix.fuzzy = newFuzzyIndex()
+		}
+		ix.fuzzy.add(first, prefix, e)
+	}
 	if prefix && len(toks) == 1 {
 		addTo(ix.prefs, first, e, false)
 		addTo(ix.prefs, c, e, true)
@@ -139,6 +153,11 @@ func (ix *wordIndex) add(target int32, entry string) error {
 				}
 			}
 			markGram(ix.prefGrams, k)
+			h := uint64(0)
+			for j := 0; j < len(k); j++ {
+				h = h*hashBase + uint64(k[j]) + 1
+			}
+			ix.prefBloom[(h>>48)/64] |= 1 << ((h >> 48) % 64)
 		}
 		return nil
 	}
@@ -154,6 +173,7 @@ func (ix *wordIndex) add(target int32, entry string) error {
 type hit struct {
 	target int32
 	ti, tj int32
+	approx approxKind
 }
 
 // find appends every hit in nt to dst. A target is reported at most once
@@ -171,6 +191,21 @@ func (ix *wordIndex) find(nt *normText, dst []hit) []hit {
 		if a := nt.alt(i); len(a) > 0 {
 			dst = ix.lookup(nt, i, a, true, false, dst, start)
 		}
+		if nt.toks[i].hadDigit {
+			continue // leet has its own readings
+		}
+		if len(dst) > start { // matched exactly: maybe a stem and a second entry
+			if ix.anyGlued && len(w) >= 2*minGlued {
+				dst = ix.findPair(i, w, dst, start)
+			}
+			continue
+		}
+		if ix.anyGlued && len(w) >= minGluedToken {
+			dst = ix.findGlued(i, w, dst, start)
+		}
+		if len(dst) == start && ix.fuzzy != nil {
+			dst = ix.fuzzy.find(i, w, dst, start)
+		}
 	}
 	return dst
 }
@@ -184,7 +219,7 @@ func (ix *wordIndex) lookup(nt *normText, i int, w []byte, exact, coll bool, dst
 		if exact {
 			for _, e := range b.exact {
 				if j, ok := matchRest(nt, i, e, false); ok {
-					dst = addHit(dst, start, hit{e.target, int32(i), int32(j)})
+					dst = addHit(dst, start, hit{e.target, int32(i), int32(j), approxNone})
 				}
 			}
 		}
@@ -194,7 +229,7 @@ func (ix *wordIndex) lookup(nt *normText, i int, w []byte, exact, coll bool, dst
 					continue
 				}
 				if j, ok := matchRest(nt, i, e, true); ok {
-					dst = addHit(dst, start, hit{e.target, int32(i), int32(j)})
+					dst = addHit(dst, start, hit{e.target, int32(i), int32(j), approxNone})
 				}
 			}
 		}
@@ -202,8 +237,16 @@ func (ix *wordIndex) lookup(nt *normText, i int, w []byte, exact, coll bool, dst
 	if !hasGram(ix.prefGrams, w) {
 		return dst
 	}
+	// The hash of w[:l] is rolled along, and a bloom bit stands in front
+	// of each map lookup: a long token would otherwise cost one lookup
+	// per prefix length.
+	h := uint64(0)
+	for j := 0; j < ix.minPref-1 && j < len(w); j++ {
+		h = h*hashBase + uint64(w[j]) + 1
+	}
 	for l := ix.minPref; l <= ix.maxPref && l <= len(w); l++ {
-		if ix.prefLens&(1<<min(l, 63)) == 0 {
+		h = h*hashBase + uint64(w[l-1]) + 1
+		if ix.prefLens&(1<<min(l, 63)) == 0 || ix.prefBloom[(h>>48)/64]&(1<<((h>>48)%64)) == 0 {
 			continue
 		}
 		b, ok := ix.prefs[string(w[:l])]
@@ -212,12 +255,12 @@ func (ix *wordIndex) lookup(nt *normText, i int, w []byte, exact, coll bool, dst
 		}
 		if exact {
 			for _, e := range b.exact {
-				dst = addHit(dst, start, hit{e.target, int32(i), int32(i)})
+				dst = addHit(dst, start, hit{e.target, int32(i), int32(i), approxNone})
 			}
 		}
 		if coll && (l >= minCollapsed || elongated) {
 			for _, e := range b.coll {
-				dst = addHit(dst, start, hit{e.target, int32(i), int32(i)})
+				dst = addHit(dst, start, hit{e.target, int32(i), int32(i), approxNone})
 			}
 		}
 	}
