@@ -17,6 +17,7 @@ import (
 	"vigie/moderation"
 	"vigie/rules"
 	"vigie/storage"
+	"vigie/storage/storagetest"
 )
 
 const testToken = "t1"
@@ -33,13 +34,26 @@ func newTestServer(t *testing.T) *testServer { return newServer(t, true) }
 func newBenchServer(b *testing.B, grouped bool) *testServer { return newServer(b, grouped) }
 
 func newServer(t testing.TB, grouped bool) *testServer {
-	t.Helper()
-	ctx := context.Background()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	cfg := storage.Config{Driver: "sqlite", DSN: filepath.Join(t.TempDir(), "vigie.db")}
 	if !grouped {
 		cfg.BatchWait = -1
 	}
+	return newServerOn(t, cfg)
+}
+
+// eachStore runs a test on SQLite and on PostgreSQL: the same API, the same
+// answers, whichever database is behind it.
+func eachStore(t *testing.T, test func(t *testing.T, s *testServer)) {
+	t.Run("sqlite", func(t *testing.T) { test(t, newTestServer(t)) })
+	t.Run("postgres", func(t *testing.T) {
+		test(t, newServerOn(t, storage.Config{Driver: "postgres", DSN: storagetest.PostgresDSN(t), MaxOpenConns: 4}))
+	})
+}
+
+func newServerOn(t testing.TB, cfg storage.Config) *testServer {
+	t.Helper()
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	db, err := storage.Open(ctx, cfg, log)
 	if err != nil {
 		t.Fatal(err)
@@ -124,8 +138,9 @@ func (s *testServer) commentCount(t *testing.T) int {
 	return len(cs)
 }
 
-func TestIntakeAppliesTheVerdict(t *testing.T) {
-	s := newTestServer(t)
+func TestIntakeAppliesTheVerdict(t *testing.T) { eachStore(t, testIntakeAppliesTheVerdict) }
+
+func testIntakeAppliesTheVerdict(t *testing.T, s *testServer) {
 	insult := "Vous n'êtes qu'un connard, monsieur le ministre."
 	cases := []struct {
 		name, text, status string
@@ -172,8 +187,9 @@ func TestIntakeAppliesTheVerdict(t *testing.T) {
 	}
 }
 
-func TestIntakeIsIdempotent(t *testing.T) {
-	s := newTestServer(t)
+func TestIntakeIsIdempotent(t *testing.T) { eachStore(t, testIntakeIsIdempotent) }
+
+func testIntakeIsIdempotent(t *testing.T, s *testServer) {
 	body := map[string]any{"source": "api:test", "external_id": "42", "text": "Espèce de connard."}
 	first := s.post(t, body)
 	second := s.post(t, body)
@@ -192,7 +208,10 @@ func TestIntakeIsIdempotent(t *testing.T) {
 }
 
 func TestIntakeRejectsBadInputAndWritesNothing(t *testing.T) {
-	s := newTestServer(t)
+	eachStore(t, testIntakeRejectsBadInputAndWritesNothing)
+}
+
+func testIntakeRejectsBadInputAndWritesNothing(t *testing.T, s *testServer) {
 	ok := `{"source":"api:test","external_id":"1","text":"Bonjour"}`
 	big := `{"source":"api:test","external_id":"1","text":"` + strings.Repeat("a", 2<<20) + `"}`
 	cases := []struct {
@@ -246,7 +265,10 @@ func TestIntakeRejectsBadInputAndWritesNothing(t *testing.T) {
 }
 
 func TestGetCommentShowsVerdictAndHistory(t *testing.T) {
-	s := newTestServer(t)
+	eachStore(t, testGetCommentShowsVerdictAndHistory)
+}
+
+func testGetCommentShowsVerdictAndHistory(t *testing.T, s *testServer) {
 	text := `<script>alert("x")</script> espèce de connard`
 	r := s.post(t, map[string]any{"source": "api:test", "external_id": "7", "text": text,
 		"author": map[string]any{"id": "u1", "name": "Ana"}, "created_at": "2026-11-27T09:00:00Z"})

@@ -1,56 +1,13 @@
 package storage
 
 import (
-	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"os"
 	"testing"
-	"time"
 
-	"gorm.io/driver/postgres"
-	"gorm.io/gorm"
-	"gorm.io/gorm/logger"
+	"vigie/storage/storagetest"
 )
-
-// defaultPostgresDSN is the test server of the development machine and CI;
-// VIGIE_TEST_POSTGRES overrides it.
-const defaultPostgresDSN = "host=127.0.0.1 port=5432 user=postgres dbname=test sslmode=disable"
 
 // postgresConfig gives the test a schema of its own, dropped when it ends,
 // so tests (and packages) running at once never see each other's rows.
 func postgresConfig(t testing.TB) Config {
-	t.Helper()
-	base := os.Getenv("VIGIE_TEST_POSTGRES")
-	if base == "" {
-		base = defaultPostgresDSN
-	}
-	admin, err := gorm.Open(postgres.Open(base), &gorm.Config{Logger: logger.Discard})
-	if err == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-		defer cancel()
-		var s interface{ PingContext(context.Context) error }
-		if s, err = admin.DB(); err == nil {
-			err = s.PingContext(ctx)
-		}
-	}
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("PostgreSQL unreachable at %q (CI=true requires it): %v", base, err)
-		}
-		t.Skipf("PostgreSQL unreachable at %q, skipping (set VIGIE_TEST_POSTGRES to run): %v", base, err)
-	}
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	schema := "vigie_test_" + hex.EncodeToString(b)
-	if err := admin.Exec("CREATE SCHEMA " + schema).Error; err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := admin.Exec("DROP SCHEMA " + schema + " CASCADE").Error; err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-		_ = closeGorm(admin)
-	})
-	return Config{Driver: "postgres", DSN: base + " search_path=" + schema, MaxOpenConns: 4}
+	return Config{Driver: "postgres", DSN: storagetest.PostgresDSN(t), MaxOpenConns: 4}
 }
