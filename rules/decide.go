@@ -56,7 +56,7 @@ func (rs *Ruleset) decide(src string, all []found, lang string, sc *scratch) Ver
 	var refuse, review *found
 	// Summed weight per category, indexed like rs.categories.
 	var wbuf [16]float64
-	weights := wbuf[:0]
+	var weights []float64
 	if len(rs.categories) <= len(wbuf) {
 		weights = wbuf[:len(rs.categories)]
 	} else {
@@ -173,9 +173,5 @@ const openQuotes, closeQuotes = "\"“«„", "\"”»“"
 // quoted reports whether s[a:b] sits between an opening quote before it and
 // a closing quote after it.
 func quoted(s string, a, b int) bool {
-	i := strings.LastIndexAny(s[:a], openQuotes)
-	if i < 0 {
-		return false
-	}
-	return strings.IndexAny(s[b:], closeQuotes) >= 0
+	return strings.ContainsAny(s[:a], openQuotes) && strings.ContainsAny(s[b:], closeQuotes)
 }

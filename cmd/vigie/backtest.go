@@ -82,7 +82,7 @@ type backtest struct {
 	current, cand         *rules.Ruleset
 	curRecent, candRecent *moderation.Recent
 	samples               int
-	total, skipped        int
+	total                 int
 	changes               map[[2]moderation.Status][]string
 	counts                map[[2]moderation.Status]int
 	human                 [2]confusion // current, candidate
