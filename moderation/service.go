@@ -54,6 +54,18 @@ func (s *Service) SetRules(rs *rules.Ruleset) {
 	s.rules.Store(rs)
 }
 
+// HistoryWindow is how far back the flood and repeated-post rules look.
+func (s *Service) HistoryWindow() time.Duration { return historyWindow(s.rules.Load()) }
+
+// Remember feeds a stored comment into the recent history, so that after a
+// restart the flood and repeated-post rules still see the last window.
+func (s *Service) Remember(c Comment) {
+	if c.Text == "" { // purged: nothing to compare
+		return
+	}
+	s.recent.Add(c.ReceivedAt, AuthorKey(c.Source, c.Author.ID), rules.Fingerprint(c.Text))
+}
+
 // Limits returns the intake limits.
 func (s *Service) Limits() Limits { return s.limits }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -49,6 +50,25 @@ func (db *DB) Comments(ctx context.Context, afterID int64, limit int) ([]moderat
 	for i := range rows {
 		if out[i], err = rows[i].toDomain(); err != nil {
 			return nil, fmt.Errorf("comments after %d: %w", afterID, err)
+		}
+	}
+	return out, nil
+}
+
+// CommentsReceivedSince returns up to limit comments received at or after
+// since with id > afterID, in id order: what a restarted server reads to
+// remember the recent past for the flood and repeated-post rules.
+func (db *DB) CommentsReceivedSince(ctx context.Context, since time.Time, afterID int64, limit int) ([]moderation.Comment, error) {
+	var rows []commentRow
+	err := db.r.WithContext(ctx).Where("received_at >= ? AND id > ?", moderation.TruncateTime(since), afterID).
+		Order("id").Limit(pageSize(limit)).Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("comments received since %s: %w", since.Format(time.RFC3339), err)
+	}
+	out := make([]moderation.Comment, len(rows))
+	for i := range rows {
+		if out[i], err = rows[i].toDomain(); err != nil {
+			return nil, fmt.Errorf("comments received since %s: %w", since.Format(time.RFC3339), err)
 		}
 	}
 	return out, nil

@@ -271,3 +271,30 @@ func TestReadsOfMissingRowsAreNotFound(t *testing.T) {
 		t.Errorf("Ping: %v", err)
 	}
 }
+
+func TestCommentsReceivedSinceSkipsOlderOnes(t *testing.T) {
+	forEachDriver(t, func(t *testing.T, cfg Config) {
+		db := openDB(t, cfg)
+		for i := range 6 { // received at t0, t0+1s, … t0+5s
+			mustIntake(t, db, i, moderation.StatusPublished)
+		}
+		var got []int64
+		var after int64
+		for {
+			page, err := db.CommentsReceivedSince(context.Background(), t0.Add(3*time.Second), after, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page) == 0 {
+				break
+			}
+			for _, c := range page {
+				got = append(got, c.ID)
+			}
+			after = page[len(page)-1].ID
+		}
+		if diff := cmp.Diff([]int64{4, 5, 6}, got); diff != "" {
+			t.Errorf("ids received since t0+3s (-want +got):\n%s", diff)
+		}
+	})
+}

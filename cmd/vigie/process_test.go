@@ -226,3 +226,38 @@ func TestKillDashNineLosesNoAcknowledgedComment(t *testing.T) {
 		t.Errorf("after restart the pipeline answered %s", body)
 	}
 }
+
+// A restart must not reset the repeated-post count: the third author's copy
+// is refused even when the first two came in before the restart.
+func TestRepeatedPostCountSurvivesARestart(t *testing.T) {
+	cfg, _ := testConfig(t)
+	client := &http.Client{Timeout: 10 * time.Second}
+	text := "Le ministre ment sur les chiffres, partagez ce message partout avant qu'il soit effacé"
+	post := func(s *server, i int) string {
+		t.Helper()
+		code, body, err := s.post(client, fmt.Sprintf(`{"source":"api:test","external_id":"%d","text":%q,"author":{"id":"a%d"}}`, i, text, i))
+		if err != nil || code != http.StatusCreated {
+			t.Fatalf("post %d: %d %s %v", i, code, body, err)
+		}
+		var r struct{ Status string }
+		_ = json.Unmarshal(body, &r)
+		return r.Status
+	}
+	s := startServer(t, cfg, "VIGIE_API_TOKEN=t1")
+	for i := 1; i <= 2; i++ {
+		if st := post(s, i); st != "published" {
+			t.Fatalf("copy %d: %s, want published", i, st)
+		}
+	}
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	<-s.done
+	s = startServer(t, cfg, "VIGIE_API_TOKEN=t1")
+	if st := post(s, 3); st != "refused" {
+		t.Fatalf("third copy after a restart: %s, want refused as repeated\n%s", st, s.log())
+	}
+	if !strings.Contains(s.log(), "recent history loaded") {
+		t.Errorf("no log line about the recent history:\n%s", s.log())
+	}
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	<-s.done
+}

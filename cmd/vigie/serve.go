@@ -31,6 +31,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if len(tokens) == 0 {
 		log.Warn("no API token configured: intake is closed (set VIGIE_API_TOKEN or intake.api_tokens)")
 	}
+	if err := app.rememberRecent(ctx); err != nil {
+		return err
+	}
 	ix := reports.NewIndex(reports.Options{Location: app.Config.location()})
 	handler := api.New(api.Deps{
 		Service: app.Service, Tokens: api.NewTokens(tokens), Log: log,
@@ -81,6 +84,36 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return fmt.Errorf("close database: %w", err)
 	}
 	log.Info("stopped")
+	return nil
+}
+
+// rememberRecent reloads the comments of the rules' history window, so a
+// restart does not reset the flood and repeated-post counts: a copy-paste
+// campaign must not get a fresh allowance at every deployment.
+func (a *App) rememberRecent(ctx context.Context) error {
+	window := a.Service.HistoryWindow()
+	if window <= 0 {
+		return nil
+	}
+	var after int64
+	n := 0
+	for {
+		cs, err := a.DB.CommentsReceivedSince(ctx, time.Now().Add(-window), after, 5000)
+		if err != nil {
+			return fmt.Errorf("recent history: %w", err)
+		}
+		if len(cs) == 0 {
+			break
+		}
+		for _, c := range cs {
+			a.Service.Remember(c)
+		}
+		n += len(cs)
+		after = cs[len(cs)-1].ID
+	}
+	if n > 0 {
+		a.Log.Info("recent history loaded", "comments", n, "window", window)
+	}
 	return nil
 }
 
