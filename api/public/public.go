@@ -54,10 +54,13 @@ func Register(r gin.IRouter, d Deps) {
 		d.Policy = func() reports.Policy { return reports.Policy{} }
 	}
 	h := &handler{Deps: d, tmpl: mustParse()}
-	r.GET("/transparency", h.page)
-	r.GET("/transparency.json", h.json)
-	r.GET("/transparency.csv", h.csv)
-	r.GET("/api/v1/report", h.json)
+	for _, route := range []struct {
+		path string
+		h    gin.HandlerFunc
+	}{{"/transparency", h.page}, {"/transparency.json", h.json}, {"/transparency.csv", h.csv}, {"/api/v1/report", h.json}} {
+		r.GET(route.path, route.h)
+		r.HEAD(route.path, route.h) // link checkers and caches ask HEAD first
+	}
 }
 
 // report syncs the index and computes the figures for the request's period.

@@ -1,10 +1,12 @@
 package public
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +15,7 @@ import (
 
 	"vigie/reports"
 	"vigie/reports/reportstest"
+	"vigie/storage"
 )
 
 type fixedClock struct{ t time.Time }
@@ -34,13 +37,24 @@ func testPolicy() reports.Policy {
 	}}
 }
 
-// newTestServer serves the public routes over a random history.
+// newTestServer serves the public routes over a random history written to a
+// real SQLite file through storage, as the server reads it. It returns the
+// generated history, whose counts the tests expect.
 func newTestServer(t testing.TB, comments int) (*gin.Engine, *reportstest.Source) {
 	gin.SetMode(gin.ReleaseMode)
 	src := reportstest.History(42, comments, time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC), 80*24*time.Hour)
+	db, err := storage.Open(context.Background(), storage.Config{
+		Driver: "sqlite", DSN: filepath.Join(t.TempDir(), "vigie.db"), BatchWait: -1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := reportstest.Persist(context.Background(), db, src.Events); err != nil {
+		t.Fatal(err)
+	}
 	r := gin.New()
 	Register(r, Deps{
-		Index: reports.NewIndex(reports.Options{}), Source: src,
+		Index: reports.NewIndex(reports.Options{}), Source: db,
 		Policy: func() reports.Policy { return testPolicy() }, Clock: fixedClock{testNow},
 		Settings: Settings{AuditRate: 0.02},
 	})
@@ -82,6 +96,18 @@ func TestPageLanguagesAndContent(t *testing.T) {
 		if strings.Contains(strings.ToLower(body), "<script") {
 			t.Errorf("%s: page has a script", c.url)
 		}
+		// reportstest.Persist gives every stored comment a text and author.
+		for _, private := range []string{"Texte privé", "Auteur Secret", "author-", "gen-"} {
+			if strings.Contains(body, private) {
+				t.Errorf("%s: personal data %q in the page", c.url, private)
+			}
+		}
+	}
+	req := httptest.NewRequest("HEAD", "/transparency.csv", nil)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	if w.Code != 200 || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/csv") {
+		t.Errorf("HEAD /transparency.csv: %d %q", w.Code, w.Header().Get("Content-Type"))
 	}
 }
 
