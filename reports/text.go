@@ -3,6 +3,8 @@ package reports
 import (
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 )
@@ -70,7 +72,7 @@ func (r *Report) WriteText(w io.Writer, lang string) error {
 		if name == "" {
 			name = L["none"]
 		}
-		p("  %s\t%d\t%.1f %%\n", name, rs.Refused, rs.ShareOfReceived*100)
+		p("  %s\t%d\t%s\n", name, rs.Refused, pctText(lang, rs.ShareOfReceived, 1))
 	}
 	a := r.Activity.Totals
 	p("\n%s\n", L["activity"])
@@ -81,14 +83,14 @@ func (r *Report) WriteText(w io.Writer, lang string) error {
 	rate := func(name string, x Rate) {
 		v := L["na"]
 		if x.Value != nil {
-			v = fmt.Sprintf("%.2f %%", *x.Value*100)
+			v = pctText(lang, *x.Value, 2)
 		}
 		p("  %s\t%s\t(%d / %d)\n", L[name], v, x.Numerator, x.Denominator)
 	}
 	rate("errobs", r.Rates.AutomatedErrorObserved)
 	e := r.Rates.AutomatedErrorEstimated
 	if e.Value != nil {
-		p("  %s\t%.2f %%\t[%.2f–%.2f %%], %s = %d\n", L["errest"], *e.Value*100, *e.Low*100, *e.High*100, L["n"], e.SampleSize)
+		p("  %s\t%s\t[%s – %s], %s = %d\n", L["errest"], pctText(lang, *e.Value, 2), pctText(lang, *e.Low, 2), pctText(lang, *e.High, 2), L["n"], e.SampleSize)
 	} else {
 		p("  %s\t%s\n", L["errest"], L["na"])
 	}
@@ -96,10 +98,46 @@ func (r *Report) WriteText(w io.Writer, lang string) error {
 	rate("overturn", r.Rates.OverturnRate)
 	t := r.TimeToDecision
 	if t.MedianSeconds != nil {
-		p("  %s\t%s %s, %s %s\t(%s = %d)\n", L["ttd"], L["median"], time.Duration(*t.MedianSeconds)*time.Second,
-			L["p90"], time.Duration(*t.P90Seconds)*time.Second, L["n"], t.Decisions)
+		p("  %s\t%s %s, %s %s\t(%s = %d)\n", L["ttd"], L["median"], durText(lang, *t.MedianSeconds),
+			L["p90"], durText(lang, *t.P90Seconds), L["n"], t.Decisions)
 	} else {
 		p("  %s\t%s\n", L["ttd"], L["na"])
 	}
 	return tw.Flush()
+}
+
+// pctText writes a share as a percentage the way each language does:
+// "12,5 %" (narrow no-break space) in French, "12.5%" in English.
+func pctText(lang string, x float64, decimals int) string {
+	s := strconv.FormatFloat(x*100, 'f', decimals, 64)
+	if lang == "fr" {
+		return strings.Replace(s, ".", ",", 1) + "\u202f%"
+	}
+	return s + "%"
+}
+
+// durText writes a duration for people: "1 h 25 min", "3 j 2 h" / "3 d 2 h",
+// "40 s"; two adjacent units at most (24 h 25 min reads "1 j").
+func durText(lang string, secs int64) string {
+	day := "d"
+	if lang == "fr" {
+		day = "j"
+	}
+	units := []struct {
+		n    int64
+		name string
+	}{{86400, day}, {3600, "h"}, {60, "min"}, {1, "s"}}
+	var parts []string
+	for _, u := range units {
+		if q := secs / u.n; q > 0 && len(parts) < 2 {
+			parts = append(parts, strconv.FormatInt(q, 10)+" "+u.name)
+			secs -= q * u.n
+		} else if len(parts) > 0 {
+			break
+		}
+	}
+	if len(parts) == 0 {
+		return "0 s"
+	}
+	return strings.Join(parts, " ")
 }

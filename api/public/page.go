@@ -26,6 +26,14 @@ func mustParse() *pageTemplate {
 		"T":   T,
 		"f1":  func(x float64) string { return fmt.Sprintf("%.1f", x) },
 		"add": func(a, b float64) float64 { return a + b },
+		// colon follows each language's typography: French puts a narrow
+		// no-break space before it, English nothing.
+		"colon": func(lang string) string {
+			if lang == "fr" {
+				return "\u202f:"
+			}
+			return ":"
+		},
 	}
 	return &pageTemplate{t: template.Must(template.New("page").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))}
 }
