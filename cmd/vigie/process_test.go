@@ -261,3 +261,38 @@ func TestRepeatedPostCountSurvivesARestart(t *testing.T) {
 	s.cmd.Process.Signal(syscall.SIGTERM)
 	<-s.done
 }
+
+// retention.purge_after runs at start (then daily): old comments lose their
+// text and author, their figures and the chain stay.
+func TestServePurgesOnItsRetentionSetting(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.yaml")
+	writeFile(t, cfg, "server:\n  addr: 127.0.0.1:0\ndatabase:\n  dsn: data/vigie.db\nretention:\n  purge_after: 1s\n")
+	file := writeLines(t, `{"external_id":"1","text":"Texte à effacer","author":{"id":"u1","name":"Nom à effacer"}}`,
+		`{"external_id":"2","text":"Espèce de connard","author":{"id":"u2","name":"Autre nom"}}`)
+	if code, _, errOut := run(t, "", "import", "--config", cfg, file); code != 0 {
+		t.Fatalf("import: %d %s", code, errOut)
+	}
+	_, before, _ := run(t, "", "verify", "--config", cfg)
+	time.Sleep(1500 * time.Millisecond)
+
+	s := startServer(t, cfg, "VIGIE_API_TOKEN=t1")
+	waitLog(t, s, "retention purge")
+	req, _ := http.NewRequest("GET", "http://"+s.addr+"/api/v1/comments/1", nil)
+	req.Header.Set("Authorization", "Bearer t1")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if strings.Contains(string(body), "effacer") || !strings.Contains(string(body), `"purged":true`) {
+		t.Errorf("comment after the purge: %s", body)
+	}
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	<-s.done
+	code, after, errOut := run(t, "", "verify", "--config", cfg)
+	if code != 0 || after != before {
+		t.Errorf("verify after the purge: exit %d %s\nbefore: %s\nafter:  %s", code, errOut, before, after)
+	}
+}
