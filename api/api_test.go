@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -11,6 +12,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"vigie/api"
@@ -207,6 +209,27 @@ func testIntakeIsIdempotent(t *testing.T, s *testServer) {
 	}
 }
 
+// TestIntakeKeepsEscapedTextExactly: a surrogate pair escape is one
+// character, and an escaped backslash before "u" is no escape at all.
+func TestIntakeKeepsEscapedTextExactly(t *testing.T) {
+	s := newTestServer(t)
+	body := []byte(`{"source":"api:test","external_id":"1","text":"Bravo \ud83d\ude00 et \\ud800 reste du texte","author":{"id":"u","name":"\u0627\u0644\u0639\u0631\u0628\u064a\u0629"}}`)
+	r := s.do(t, "POST", "/api/v1/comments", testToken, body)
+	if r.Status != http.StatusCreated {
+		t.Fatalf("status %d, want 201: %s", r.Status, r.Raw)
+	}
+	c, err := s.DB.Comment(context.Background(), int64(r.Body["id"].(float64)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "Bravo \U0001F600 et \\ud800 reste du texte"; c.Text != want {
+		t.Errorf("stored text %q, want %q", c.Text, want)
+	}
+	if c.Author.Name != "العربية" {
+		t.Errorf("stored name %q", c.Author.Name)
+	}
+}
+
 func TestIntakeRejectsBadInputAndWritesNothing(t *testing.T) {
 	eachStore(t, testIntakeRejectsBadInputAndWritesNothing)
 }
@@ -234,6 +257,17 @@ func testIntakeRejectsBadInputAndWritesNothing(t *testing.T, s *testServer) {
 		{"wrong type", testToken, []byte(`{"source":"api:test","external_id":1,"text":"Bonjour"}`), 400, "invalid", "external_id"},
 		{"unknown field", testToken, []byte(`{"source":"api:test","external_id":"1","text":"Bonjour","txet":"x"}`), 400, "invalid", "txet"},
 		{"bad created_at", testToken, []byte(`{"source":"api:test","external_id":"1","text":"Bonjour","created_at":"yesterday"}`), 400, "invalid", "created_at"},
+		// encoding/json turns an unpaired surrogate escape into U+FFFD: a
+		// text nobody wrote, refused like invalid UTF-8.
+		{"lone surrogate escape", testToken, []byte(`{"source":"api:test","external_id":"1","text":"Bonjour \ud800 toi"}`), 400, "invalid_utf8", ""},
+		{"lone low surrogate escape", testToken, []byte(`{"source":"api:test","external_id":"1","text":"Bonjour","author":{"id":"u","name":"\udc00"}}`), 400, "invalid_utf8", ""},
+		{"surrogates in the wrong order", testToken, []byte(`{"source":"api:test","external_id":"1","text":"\ude00\ud83d"}`), 400, "invalid_utf8", ""},
+		// Times no database keeps (years before 1 or after 9999 in UTC)
+		// came back as the zero time, or as a 200 with an empty body.
+		{"created_at before year 1 in UTC", testToken, []byte(`{"source":"api:test","external_id":"1","text":"Bonjour","created_at":"0000-01-01T00:00:00+01:00"}`), 400, "invalid", "created_at"},
+		{"created_at after year 9999 in UTC", testToken, []byte(`{"source":"api:test","external_id":"1","text":"Bonjour","created_at":"9999-12-31T23:59:59-23:00"}`), 400, "invalid", "created_at"},
+		{"C1 control in the author name", testToken, []byte(`{"source":"api:test","external_id":"1","text":"Bonjour","author":{"id":"u","name":"a\u0085b"}}`), 400, "invalid", "author.name"},
+		{"line separator in the author name", testToken, []byte(`{"source":"api:test","external_id":"1","text":"Bonjour","author":{"id":"u","name":"a\u2028b"}}`), 400, "invalid", "author.name"},
 		{"2 MiB body", testToken, []byte(big), 413, "too_large", ""},
 		{"wrong token", "nope", []byte(ok), 401, "unauthorized", ""},
 		{"no token", "", []byte(ok), 401, "unauthorized", ""},
@@ -354,6 +388,55 @@ func TestRepeatedPostsFromManyAuthors(t *testing.T) {
 		g := s.do(t, "GET", fmt.Sprintf("/api/v1/comments/%d", int64(id)), testToken, nil)
 		if g.Body["status"] != "published" || len(g.Body["events"].([]any)) != 1 {
 			t.Errorf("copy %d was rewritten: %s", i+1, g.Raw)
+		}
+	}
+}
+
+// TestRacingDecisionsOneWins: moderators deciding the same queued comment
+// at once (publish and refuse, say) must not both succeed, whatever the
+// interleaving: the later one would otherwise turn a review decision into a
+// "removal after publication" nobody made.
+func TestRacingDecisionsOneWins(t *testing.T) { eachStore(t, testRacingDecisionsOneWins) }
+
+func testRacingDecisionsOneWins(t *testing.T, s *testServer) {
+	ctx := context.Background()
+	cat := s.Svc.Rules().Categories()[0].ID
+	for round := range 20 {
+		res, err := s.Svc.Intake(ctx, moderation.NewComment{Source: "api:test", ExternalID: fmt.Sprint(round),
+			Text: "Écrivez-moi à jean.dupont@example.fr pour en parler."})
+		if err != nil || res.Comment.Status != moderation.StatusPending {
+			t.Fatalf("intake: %v, status %s", err, res.Comment.Status)
+		}
+		var wg sync.WaitGroup
+		errs := make([]error, 8)
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				d := moderation.Decision{CommentID: res.Comment.ID, To: moderation.StatusPublished, Actor: fmt.Sprintf("moderator:%d", i),
+					Route: moderation.RouteReview, Automation: moderation.AutomationPartial}
+				if i%2 == 1 {
+					d.To, d.Category = moderation.StatusRefused, cat
+				}
+				_, errs[i] = s.Svc.Decide(ctx, d)
+			}()
+		}
+		wg.Wait()
+		won := 0
+		for _, err := range errs {
+			switch {
+			case err == nil:
+				won++
+			case !errors.Is(err, moderation.ErrConflict):
+				t.Errorf("round %d: %v, want a conflict", round, err)
+			}
+		}
+		evs, err := s.DB.Events(ctx, res.Comment.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if won != 1 || len(evs) != 2 {
+			t.Fatalf("round %d: %d decisions succeeded and %d events written, want 1 and 2", round, won, len(evs))
 		}
 	}
 }

@@ -61,6 +61,9 @@ func decodeJSON(body []byte, v any) error {
 	if !utf8.Valid(body) {
 		return &Error{Status: http.StatusBadRequest, Code: "invalid_utf8", Message: "request body is not valid UTF-8"}
 	}
+	if HasLoneSurrogate(body) {
+		return &Error{Status: http.StatusBadRequest, Code: "invalid_utf8", Message: `request body has an unpaired surrogate escape (such as \ud800), which is not a character`}
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -73,6 +76,65 @@ func decodeJSON(body []byte, v any) error {
 		return &Error{Status: http.StatusBadRequest, Code: "malformed_json", Message: "request body has data after the JSON object"}
 	}
 	return nil
+}
+
+// HasLoneSurrogate reports whether a JSON text has a \uXXXX escape of a
+// UTF-16 surrogate that is not the first half of a pair followed by its
+// second half. encoding/json decodes such an escape to U+FFFD without a
+// word, which would store a character the sender never wrote. Outside
+// strings a backslash is a JSON syntax error, left to the decoder.
+func HasLoneSurrogate(b []byte) bool {
+	in := false
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == '"':
+			in = !in
+		case c == '\\' && in && i+1 < len(b):
+			if b[i+1] != 'u' {
+				i++ // a one-letter escape, \" and \\ included
+				continue
+			}
+			r, ok := hex4(b, i+2)
+			switch {
+			case !ok:
+				i++ // malformed: the decoder will say so
+			case r >= 0xdc00 && r <= 0xdfff:
+				return true // a second half with no first
+			case r >= 0xd800 && r < 0xdc00:
+				if i+11 < len(b) && b[i+6] == '\\' && b[i+7] == 'u' {
+					if r2, ok := hex4(b, i+8); ok && r2 >= 0xdc00 && r2 <= 0xdfff {
+						i += 11
+						continue
+					}
+				}
+				return true // a first half with no second
+			default:
+				i += 5
+			}
+		}
+	}
+	return false
+}
+
+// hex4 reads four hex digits at b[i:].
+func hex4(b []byte, i int) (rune, bool) {
+	if i+4 > len(b) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[i : i+4] {
+		switch {
+		case '0' <= c && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case 'a' <= c && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case 'A' <= c && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return r, true
 }
 
 func jsonError(err error) error {

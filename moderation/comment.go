@@ -3,6 +3,7 @@ package moderation
 import (
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"vigie/rules"
@@ -94,18 +95,23 @@ func (n NewComment) Validate(l Limits) error {
 		return Errorf(ErrInvalid, "thread_id", "thread_id must be printable UTF-8 of at most %d bytes", maxIDLen)
 	case !printable(n.ParentID) || len(n.ParentID) > maxIDLen:
 		return Errorf(ErrInvalid, "parent_id", "parent_id must be printable UTF-8 of at most %d bytes", maxIDLen)
+	case !n.CreatedAt.IsZero() && (n.CreatedAt.UTC().Year() < 1 || n.CreatedAt.UTC().Year() > 9999):
+		// What SQLite and PostgreSQL both keep and JSON can write back: an
+		// offset can push a year-0 or year-9999 time out of range in UTC.
+		return Errorf(ErrInvalid, "created_at", "created_at must be between years 1 and 9999 in UTC")
 	}
 	return nil
 }
 
-// printable reports whether s is valid UTF-8 without control characters,
-// which keeps identifiers safe to log and to show.
+// printable reports whether s is valid UTF-8 without control characters
+// (C0, DEL and C1) or line and paragraph separators, which keeps identifiers
+// and names on one line, safe to log and to show.
 func printable(s string) bool {
 	if !utf8.ValidString(s) {
 		return false
 	}
 	for _, r := range s {
-		if r < 0x20 || r == 0x7f {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
 			return false
 		}
 	}

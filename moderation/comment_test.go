@@ -25,6 +25,17 @@ func TestNewCommentValidateNamesTheField(t *testing.T) {
 		{"bad author name", func(n *NewComment) { n.Author.Name = "\xff" }, "author.name"},
 		{"control char in author name", func(n *NewComment) { n.Author.Name = "Ana\x1b[31m" }, "author.name"},
 		{"NUL in text", func(n *NewComment) { n.Text = "a\x00b" }, "text"},
+		{"C1 control in author name", func(n *NewComment) { n.Author.Name = "Ana\u009b31m" }, "author.name"},
+		{"line separator in author id", func(n *NewComment) { n.Author.ID = "u\u2028x" }, "author.id"},
+		{"paragraph separator in thread id", func(n *NewComment) { n.ThreadID = "t\u2029" }, "thread_id"},
+		{"right-to-left name", func(n *NewComment) { n.Author.Name = "مريم" }, ""},
+		{"created_at a year-0 time east of UTC", func(n *NewComment) {
+			n.CreatedAt = time.Date(0, 1, 1, 0, 0, 0, 0, time.FixedZone("", 3600))
+		}, "created_at"},
+		{"created_at past 9999 in UTC", func(n *NewComment) {
+			n.CreatedAt = time.Date(9999, 12, 31, 23, 0, 0, 0, time.FixedZone("", -2*3600))
+		}, "created_at"},
+		{"created_at in 9999", func(n *NewComment) { n.CreatedAt = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC) }, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

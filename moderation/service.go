@@ -142,7 +142,13 @@ func (s *Service) verdictEvent(c *Comment, from Status, route Route, actor strin
 
 // Decision is a person's (or the platform's) change of a comment's status.
 type Decision struct {
-	CommentID  int64
+	CommentID int64
+	// From is the status the decision was taken on: what the moderator
+	// saw. A comment changed since then is a conflict, so two people
+	// deciding the same comment at once cannot both succeed. Zero means
+	// pending on the review route (the queue holds pending comments) and
+	// the current status on other routes.
+	From       Status
 	To         Status
 	Actor      string // "moderator:<id>", ActorAuthor, ActorPlatform
 	Route      Route
@@ -160,6 +166,27 @@ func (s *Service) Decide(ctx context.Context, d Decision) (Event, error) {
 	}
 	if d.Automation == 0 {
 		d.Automation = AutomationNone
+	}
+	from := d.From
+	if from == 0 && d.Route == RouteReview {
+		from = StatusPending
+	}
+	if from != 0 && from != c.Status {
+		return Event{}, fmt.Errorf("decide %d: status is %s, not %s: %w", d.CommentID, c.Status, from, ErrConflict)
+	}
+	if d.To == StatusRefused && d.Category == "" && c.Status == StatusRefused {
+		// A refusal upheld (appeal rejected, audit confirmed) keeps its
+		// reason; an empty one would erase it from the comment.
+		d.Category = c.Category
+	} else if d.To == StatusRefused {
+		// Every refusal is published with its reason, which must be one of
+		// the policy's categories.
+		if d.Category == "" {
+			return Event{}, fmt.Errorf("decide %d: %w", d.CommentID, Errorf(ErrInvalid, "category", "a refusal needs a category of the moderation policy"))
+		}
+		if _, ok := s.rules.Load().Category(d.Category); !ok {
+			return Event{}, fmt.Errorf("decide %d: %w", d.CommentID, Errorf(ErrInvalid, "category", "category %q is not in the moderation policy", d.Category))
+		}
 	}
 	e := Event{
 		CommentID: c.ID, At: TruncateTime(s.clock.Now()), Actor: d.Actor, From: c.Status, To: d.To,

@@ -30,10 +30,18 @@ const dateLayout = "2006-01-02"
 // ParsePeriod reads "2026-11" (a month), "2026-Q4" (a quarter), "2026" (a
 // year) or "2026-11-03" (a day) in loc.
 func ParsePeriod(s string, loc *time.Location) (Period, error) {
+	p, err := parsePeriod(strings.TrimSpace(s), loc)
+	if err == nil && p.To.Year() > 9999 {
+		// Its end would not print as YYYY-MM-DD.
+		err = moderation.Errorf(moderation.ErrInvalid, "period", "period %q ends after year 9999", s)
+	}
+	return p, err
+}
+
+func parsePeriod(s string, loc *time.Location) (Period, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
-	s = strings.TrimSpace(s)
 	bad := moderation.Errorf(moderation.ErrInvalid, "period", "period %q is not YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD", s)
 	switch {
 	case len(s) == 4:

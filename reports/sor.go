@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -38,7 +39,7 @@ var SORFields = []string{
 	"puid", "decision_visibility", "decision_visibility_other", "decision_ground",
 	"illegal_content_legal_ground", "illegal_content_explanation",
 	"incompatible_content_ground", "incompatible_content_explanation", "incompatible_content_illegal",
-	"category", "category_specification", "content_type", "territorial_scope",
+	"category", "category_specification", "category_specification_other", "content_type", "territorial_scope",
 	"content_language", "content_date", "application_date", "decision_facts",
 	"source_type", "automated_detection", "automated_decision",
 }
@@ -156,16 +157,21 @@ func statement(e *moderation.Event, receivedAt time.Time, pol Policy, o *SOROpti
 	case moderation.AutomationPartial:
 		s["automated_detection"], s["automated_decision"] = "Yes", "AUTOMATED_DECISION_PARTIALLY"
 	}
-	if known && cat.DSACategory != "" {
-		s["category"] = dsaCategory(cat.DSACategory)
-	}
-	if known && len(cat.Keywords) > 0 {
-		s["category_specification"] = cat.Keywords
+	// The policy is the operator's text: only values the Transparency
+	// Database accepts go out, the rest falls back to its catch-alls.
+	if c := dsaCategory(cat.DSACategory); known && slices.Contains(sorCategories, strings.TrimPrefix(c, "STATEMENT_CATEGORY_")) {
+		s["category"] = c
 	}
 	label := pick(cat.Label, "en", e.Category)
 	explanation := clip(pick(cat.Description, "en", "The comment breaks the moderation policy published on the page."), 2000)
 	if label == "" {
 		label = "moderation policy"
+	}
+	if kws := keywords(cat.Keywords); known && len(kws) > 0 {
+		s["category_specification"] = kws
+		if slices.Contains(kws, "KEYWORD_OTHER") {
+			s["category_specification_other"] = clip(label, 500)
+		}
 	}
 	if known && cat.Ground == "law" && cat.LegalGround != "" {
 		s["decision_ground"] = "DECISION_GROUND_ILLEGAL_CONTENT"
@@ -227,6 +233,17 @@ func decisionFacts(e *moderation.Event, cat Category, known bool, lang string) s
 		fmt.Fprintf(&b, "; route: %s.", e.Route)
 	}
 	return clip(b.String(), 5000)
+}
+
+// keywords keeps the well-formed KEYWORD_* values, each once.
+func keywords(in []string) []string {
+	var out []string
+	for _, k := range in {
+		if keywordRe.MatchString(k) && !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 func makePUID(e *moderation.Event, o *SOROptions) (string, error) {

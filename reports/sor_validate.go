@@ -40,6 +40,10 @@ var (
 	keywordRe  = regexp.MustCompile(`^KEYWORD_[A-Z_]+$`)
 )
 
+// IsTerritory reports whether code is an EU or EEA member state as
+// territorial_scope spells it (uppercase ISO 3166-1 alpha-2, EL for Greece).
+func IsTerritory(code string) bool { return slices.Contains(sorTerritories, code) }
+
 // dsaCategory adds the STATEMENT_CATEGORY_ prefix when the policy omits it.
 func dsaCategory(s string) string {
 	if s == "" || strings.HasPrefix(s, "STATEMENT_CATEGORY_") {

@@ -76,7 +76,10 @@ func (h *handler) page(c *gin.Context) {
 	}
 	c.Header("Content-Language", lang)
 	c.Header("Vary", "Accept-Language")
-	c.Header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'")
+	c.Header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	if status == http.StatusOK {
+		c.Header("Cache-Control", "public, max-age=60") // as the JSON and CSV
+	}
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 }
 

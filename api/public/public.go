@@ -153,20 +153,57 @@ func fileLabel(s string) string {
 	return strings.NewReplacer("/", "_", " ", "_").Replace(s)
 }
 
-// langOf picks the page language: ?lang=, then Accept-Language, then French.
+// langOf picks the page language: ?lang=, then the Accept-Language entry
+// for French or English with the highest weight (the first of equals; q=0
+// means "not this one"), then French.
 func langOf(c *gin.Context) string {
 	switch q := c.Query("lang"); q {
 	case "fr", "en":
 		return q
 	}
+	best, bestQ := "fr", 0
 	for _, part := range strings.Split(c.GetHeader("Accept-Language"), ",") {
-		tag, _, _ := strings.Cut(strings.TrimSpace(part), ";")
-		switch strings.ToLower(strings.SplitN(tag, "-", 2)[0]) {
-		case "fr":
-			return "fr"
-		case "en":
-			return "en"
+		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		lang := strings.ToLower(strings.TrimSpace(tag))
+		lang, _, _ = strings.Cut(lang, "-")
+		if lang != "fr" && lang != "en" {
+			continue
+		}
+		q, ok := 1000, true
+		for _, p := range strings.Split(params, ";") {
+			if v, found := strings.CutPrefix(strings.TrimSpace(p), "q="); found {
+				q, ok = qvalue(v)
+			}
+		}
+		if ok && q > bestQ {
+			best, bestQ = lang, q
 		}
 	}
-	return "fr"
+	return best
+}
+
+// qvalue reads an RFC 9110 weight ("0", "0.8", "1.000") in thousandths.
+func qvalue(s string) (int, bool) {
+	whole, frac, _ := strings.Cut(s, ".")
+	if (whole != "0" && whole != "1") || len(frac) > 3 {
+		return 0, false
+	}
+	q := 0
+	for i := range 3 {
+		d := byte('0')
+		if i < len(frac) {
+			d = frac[i]
+		}
+		if d < '0' || d > '9' {
+			return 0, false
+		}
+		q = q*10 + int(d-'0')
+	}
+	if whole == "1" {
+		if q != 0 {
+			return 0, false
+		}
+		q = 1000
+	}
+	return q, true
 }

@@ -150,3 +150,58 @@ func TestJSONAndCSVAgree(t *testing.T) {
 		t.Fatalf("csv: %s\n%.300s", c.Header(), b)
 	}
 }
+
+// TestAcceptLanguageWeights: the page follows the reader's preferences by
+// weight, not by position, and never picks a language marked q=0.
+func TestAcceptLanguageWeights(t *testing.T) {
+	h, _ := newTestServer(t, 10)
+	for _, c := range []struct{ accept, want string }{
+		{"fr;q=0.1, en;q=0.9", "en"},
+		{"en;q=0, fr", "fr"},
+		{"en;q=0", "fr"},
+		{"de, EN-gb;q=0.5", "en"},
+		{"en-US,en;q=0.9,fr;q=0.8", "en"},
+		{"*", "fr"},
+		{"xx,,;q=abc, ;;, en;q=1.0000001", "fr"},
+		{"en;q=abc, fr;q=0.2", "fr"},
+		{strings.Repeat("de,", 2000) + "en", "en"},
+	} {
+		w := get(t, h, "/transparency?period=2026-10", "Accept-Language", c.accept)
+		if got := w.Header().Get("Content-Language"); w.Code != 200 || got != c.want {
+			t.Errorf("Accept-Language %.40q: status %d, language %q, want %q", c.accept, w.Code, got, c.want)
+		}
+	}
+}
+
+// TestPublicResponseHeaders: every public answer says what it is and how
+// long it may be cached; the page keeps the strict framing and base policy.
+func TestPublicResponseHeaders(t *testing.T) {
+	h, _ := newTestServer(t, 10)
+	for _, c := range []struct{ url, ctype string }{
+		{"/transparency?period=2026-10", "text/html; charset=utf-8"},
+		{"/transparency.json?period=2026-10", "application/json; charset=utf-8"},
+		{"/api/v1/report?period=2026-10", "application/json; charset=utf-8"},
+		{"/transparency.csv?period=2026-10", "text/csv; charset=utf-8"},
+	} {
+		w := get(t, h, c.url)
+		if w.Code != 200 || w.Header().Get("Content-Type") != c.ctype {
+			t.Errorf("%s: %d %q, want 200 %q", c.url, w.Code, w.Header().Get("Content-Type"), c.ctype)
+		}
+		if cc := w.Header().Get("Cache-Control"); !strings.Contains(cc, "max-age=") {
+			t.Errorf("%s: Cache-Control %q, want a max-age", c.url, cc)
+		}
+	}
+	csp := get(t, h, "/transparency").Header().Get("Content-Security-Policy")
+	for _, want := range []string{"default-src 'none'", "frame-ancestors 'none'", "base-uri 'none'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("page CSP %q lacks %s", csp, want)
+		}
+	}
+	if cd := get(t, h, "/transparency.csv?from=2026-10-01&to=2026-10-15").Header().Get("Content-Disposition"); cd != `attachment; filename="vigie-transparency-2026-10-01_2026-10-15.csv"` {
+		t.Errorf("CSV Content-Disposition %q", cd)
+	}
+	// An error is not cached as if it were the figures.
+	if w := get(t, h, "/transparency?period=garbage"); w.Code != 400 || strings.Contains(w.Header().Get("Cache-Control"), "public") {
+		t.Errorf("bad period: %d, Cache-Control %q", w.Code, w.Header().Get("Cache-Control"))
+	}
+}

@@ -95,12 +95,13 @@ func TestImportSkipsMalformedLinesAndIsRepeatable(t *testing.T) {
 		`{"text":"sans identifiant"}`,
 		`{"external_id":"huge","text":"`+strings.Repeat("a", 3<<20)+`"}`,
 		`{"external_id":"last","text":"la dernière ligne compte aussi"}`,
+		`{"external_id":"f","text":"une moitié \ud800 de caractère"}`,
 	)
 	code, out, errOut := run(t, "", "import", "--config", cfg, file)
 	if code != 1 {
 		t.Errorf("exit %d, want 1 (some lines skipped)", code)
 	}
-	if !strings.Contains(errOut, "line 3:") || !strings.Contains(errOut, "line 5:") || !strings.Contains(errOut, "line 7: line longer") {
+	if !strings.Contains(errOut, "line 3:") || !strings.Contains(errOut, "line 5:") || !strings.Contains(errOut, "line 7: line longer") || !strings.Contains(errOut, "line 9: ") {
 		t.Errorf("malformed lines not named:\n%s", errOut)
 	}
 	if !strings.Contains(out, "imported 5 new comments") || !strings.Contains(out, "refused 1") || !strings.Contains(out, "pending 1") {
@@ -208,5 +209,36 @@ func TestEvalAndRulesCheck(t *testing.T) {
 	}
 	if code, out, _ := run(t, "", "rules", "check", "--config", cfg); code != 0 || !strings.Contains(out, "ruleset") {
 		t.Errorf("rules check of the configured rules: exit %d %s", code, out)
+	}
+}
+
+// TestVerifyCatchesAHeadRolledBack: rewriting the chain_head row alone to an
+// earlier, self-consistent position (or to the genesis) must not make verify
+// vouch for a log that goes on past it.
+func TestVerifyCatchesAHeadRolledBack(t *testing.T) {
+	cfg, dbPath := testConfig(t)
+	var lines []string
+	for i := range 6 {
+		lines = append(lines, fmt.Sprintf(`{"external_id":"%d","text":"Commentaire numéro %d"}`, i, i))
+	}
+	if code, _, errOut := run(t, "", "import", "--config", cfg, writeLines(t, lines...)); code != 0 {
+		t.Fatalf("import: exit %d: %s", code, errOut)
+	}
+	db := openSQLite(t, dbPath)
+	var hash3 string
+	if err := db.QueryRow(`SELECT hash FROM events WHERE seq = 3`).Scan(&hash3); err != nil {
+		t.Fatal(err)
+	}
+	for _, head := range []struct {
+		seq  int
+		hash string
+	}{{3, hash3}, {0, strings.Repeat("0", 64)}} {
+		if _, err := db.Exec(`UPDATE chain_head SET seq = ?, hash = ? WHERE id = 1`, head.seq, head.hash); err != nil {
+			t.Fatal(err)
+		}
+		code, out, errOut := run(t, "", "verify", "--config", cfg)
+		if code != 1 || !strings.Contains(errOut, "head") {
+			t.Errorf("verify with the head rolled back to event %d: exit %d, stdout %q, stderr %q", head.seq, code, out, errOut)
+		}
 	}
 }

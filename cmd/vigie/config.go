@@ -17,6 +17,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"vigie/reports"
 	"vigie/rules"
 )
 
@@ -206,6 +207,14 @@ func (c *Config) Validate() error {
 	}
 	if _, err := time.LoadLocation(c.Reports.TimeZone); err != nil {
 		return fmt.Errorf("reports.timezone: %v", err)
+	}
+	if c.Reports.Visibility != "disabled" && c.Reports.Visibility != "removed" {
+		return fmt.Errorf("reports.visibility: %q is not disabled (hidden) or removed (deleted)", c.Reports.Visibility)
+	}
+	for i, code := range c.Reports.TerritorialScope {
+		if !reports.IsTerritory(code) {
+			return fmt.Errorf("reports.territorial_scope[%d]: %q is not an EU or EEA country code such as FR", i, code)
+		}
 	}
 	if c.Reports.AuditRate < 0 || c.Reports.AuditRate > 1 {
 		return fmt.Errorf("reports.audit_rate: must be between 0 and 1")

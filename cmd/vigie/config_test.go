@@ -57,6 +57,11 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		{"bad retention", "retention:\n  purge_after: soon\n", "retention.purge_after"},
 		{"bad type", "database:\n  batch_max: many\n", "batch_max"},
 		{"unset variable", "database:\n  dsn: ${NOPE}\n", "NOPE"},
+		// Both end up in every statement of reasons: a typo must not export
+		// "hidden" for deleted comments, nor a territory the EU database refuses.
+		{"bad visibility", "reports:\n  visibility: deleted\n", "reports.visibility"},
+		{"territory outside the EU/EEA", "reports:\n  territorial_scope: [FR, US]\n", "reports.territorial_scope[1]"},
+		{"lowercase territory", "reports:\n  territorial_scope: [fr]\n", "reports.territorial_scope[0]"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
+	"vigie/api"
 	"vigie/moderation"
 )
 
@@ -196,6 +197,9 @@ func (l *lineReader) next() ([]byte, int, error) {
 func parseImportLine(raw []byte, source string, line int) (moderation.NewComment, error) {
 	if !utf8.Valid(raw) {
 		return moderation.NewComment{}, errors.New("not valid UTF-8")
+	}
+	if api.HasLoneSurrogate(raw) {
+		return moderation.NewComment{}, errors.New(`an unpaired surrogate escape (such as \ud800) is not a character`)
 	}
 	var l importLine
 	if err := json.Unmarshal(raw, &l); err != nil {
