@@ -33,8 +33,11 @@ func NewRecent(window time.Duration) *Recent {
 // SetWindow changes how long entries are kept (after a rules reload).
 func (r *Recent) SetWindow(w time.Duration) {
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.window = w
-	r.mu.Unlock()
+	if w <= 0 { // no rule needs history any more: let it go
+		r.entries, r.authors, r.texts = nil, map[string][]time.Time{}, map[string]map[string]time.Time{}
+	}
 }
 
 // Add records one accepted comment.

@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"vigie/rules"
 )
@@ -158,8 +160,29 @@ type Decision struct {
 	Note       string
 }
 
+// maxNoteBytes bounds a moderator's note, which goes into the chain.
+const maxNoteBytes = 2000
+
+// validate checks what a person typed or a caller passed, before any read.
+func (d Decision) validate() error {
+	switch {
+	case d.Actor == "" || len(d.Actor) > maxSourceLen || !printable(d.Actor):
+		return Errorf(ErrInvalid, "actor", "actor must be printable UTF-8 of 1 to %d bytes", maxSourceLen)
+	case !utf8.ValidString(d.Note) || strings.IndexByte(d.Note, 0) >= 0:
+		return Errorf(ErrInvalid, "note", "note must be valid UTF-8 without NUL")
+	case len(d.Note) > maxNoteBytes:
+		return Errorf(ErrInvalid, "note", "note is longer than %d bytes", maxNoteBytes)
+	case !d.To.Valid():
+		return Errorf(ErrInvalid, "to", "unknown target status")
+	}
+	return nil
+}
+
 // Decide applies a decision to a comment's current status and records it.
 func (s *Service) Decide(ctx context.Context, d Decision) (Event, error) {
+	if err := d.validate(); err != nil {
+		return Event{}, fmt.Errorf("decide %d: %w", d.CommentID, err)
+	}
 	c, err := s.store.Comment(ctx, d.CommentID)
 	if err != nil {
 		return Event{}, fmt.Errorf("decide %d: %w", d.CommentID, err)

@@ -110,3 +110,26 @@ func TestDecideOnAStaleStatusIsAConflict(t *testing.T) {
 		t.Errorf("report on the published comment: %v", err)
 	}
 }
+
+func TestDecideRefusesBadActorsAndNotes(t *testing.T) {
+	ctx := context.Background()
+	svc, st := testService(t)
+	res, err := svc.Intake(ctx, NewComment{Source: "api:test", ExternalID: "1", Text: "Bonjour à tous"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []Decision{
+		{CommentID: res.Comment.ID, To: StatusRefused, Category: "insult", Route: RouteReport},
+		{CommentID: res.Comment.ID, To: StatusRefused, Category: "insult", Route: RouteReport, Actor: "moderator:\x1b[1"},
+		{CommentID: res.Comment.ID, To: StatusRefused, Category: "insult", Route: RouteReport, Actor: "moderator:1", Note: "caf\xe9"},
+		{CommentID: res.Comment.ID, To: StatusRefused, Category: "insult", Route: RouteReport, Actor: "moderator:1", Note: string(make([]byte, 2001))},
+		{CommentID: res.Comment.ID, To: 9, Route: RouteReport, Actor: "moderator:1"},
+	} {
+		if _, err := svc.Decide(ctx, d); !errors.Is(err, ErrInvalid) {
+			t.Errorf("decision %+v: got %v, want ErrInvalid", d, err)
+		}
+	}
+	if evs, _ := st.Events(ctx, res.Comment.ID); len(evs) != 1 {
+		t.Errorf("%d events after refused decisions, want 1", len(evs))
+	}
+}

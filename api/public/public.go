@@ -105,10 +105,10 @@ func periodFromQuery(c *gin.Context, loc *time.Location, now time.Time) (reports
 func writeError(c *gin.Context, err error) {
 	var fe *moderation.FieldError
 	if errors.As(err, &fe) && errors.Is(err, moderation.ErrInvalid) {
-		c.JSON(http.StatusBadRequest, gin.H{"error": gin.H{"code": "invalid", "message": fe.Message, "field": fe.Field}})
+		c.JSON(http.StatusBadRequest, gin.H{"error": gin.H{"code": "invalid", "message": fe.Message, "field": fe.Field, "request_id": c.GetString("request_id")}})
 		return
 	}
-	c.JSON(http.StatusInternalServerError, gin.H{"error": gin.H{"code": "internal", "message": "the report could not be computed"}})
+	c.JSON(http.StatusInternalServerError, gin.H{"error": gin.H{"code": "internal", "message": "the report could not be computed", "request_id": c.GetString("request_id")}})
 }
 
 func (h *handler) json(c *gin.Context) {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -62,7 +63,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	log.Info("listening", "addr", ln.Addr().String(), "database", app.Config.Database.Driver,
 		"ruleset_version", app.Service.Rules().Version())
 
-	stopBackground := startBackground(ctx, app, ix)
+	stopBackground := sync.OnceFunc(startBackground(ctx, app, ix))
 	defer stopBackground()
 
 	errc := make(chan error, 1)
@@ -80,6 +81,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Error("shutdown", "err", err)
 	}
+	stopBackground() // before the database closes under it
 	if err := app.Close(); err != nil {
 		return fmt.Errorf("close database: %w", err)
 	}
