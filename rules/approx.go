@@ -44,7 +44,14 @@ const (
 	approxGlued
 	approxFuzzy
 	approxPair // one of two entries glued into one token
+	// approxUndoubled: an entry with a doubled letter read in a token
+	// without it ("conard" for "connard"), see wordIndex.lookup.
+	approxUndoubled
 )
+
+// soft reports whether a hit of this kind is a guess: a refuse rule matched
+// this way only sends to review.
+func (k approxKind) soft() bool { return k == approxFuzzy || k == approxUndoubled }
 
 // approxOpts are the approximate matchings an entry opts into.
 type approxOpts struct{ fuzzy, glued bool }

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -23,13 +24,17 @@ func (rs *Ruleset) Classify(in Input, h History) Verdict {
 	c := classifier{rs: rs, nt: nt, in: in, h: h, lang: lang, matches: sc.matches[:0]}
 	c.hits = rs.words.find(nt, sc.hits[:0])
 	defer func() { sc.hits, sc.matches = c.hits, c.matches }()
+	if rs.allowWords {
+		c.hideInsideExceptions()
+	}
 	for _, ht := range c.hits {
 		if int(ht.target) < len(rs.rules) {
 			r := &rs.rules[ht.target]
 			if r.appliesTo(lang, in.Source) {
 				a, b := nt.tokSpan(int(ht.ti), int(ht.tj))
-				// A near miss (fuzzy) of a refuse rule is only reviewed.
-				soft := ht.approx == approxFuzzy && r.action == ActionRefuse
+				// A near miss (fuzzy, dropped double letter) of a refuse
+				// rule is only reviewed.
+				soft := ht.approx.soft() && r.action == ActionRefuse
 				c.add(r, a, b, soft || c.softened(r, int(ht.ti), int(ht.tj), a, b))
 			}
 		}
@@ -123,7 +128,7 @@ func (c *classifier) run(r *rule) {
 		for _, re := range r.patterns {
 			for _, m := range re.FindAllIndex(c.nt.norm, -1) {
 				a, b := c.nt.span(m[0], m[1])
-				if a < b {
+				if a < b && !(r.clause && crossesClause(text[a:b])) {
 					c.add(r, a, b, c.softenedSpan(r, m[0], m[1], a, b))
 				}
 			}
@@ -302,3 +307,58 @@ func (c *classifier) runNear(r *rule) {
 		}
 	}
 }
+
+// hideInsideExceptions drops the set words found inside a match of an allow
+// words rule (an exception: "travail au noir", "chink in the armour"), so
+// that near rules, regexp requirements and soften cues do not see them.
+// Rule matches inside an exception are masked later, by decide.
+func (c *classifier) hideInsideExceptions() {
+	nRules := int32(len(c.rs.rules))
+	var spans [8][2]int32
+	n := 0
+	for _, h := range c.hits {
+		if h.target < nRules && n < len(spans) {
+			if r := &c.rs.rules[h.target]; r.allow && !r.shadow && r.appliesTo(c.lang, c.in.Source) {
+				spans[n] = [2]int32{h.ti, h.tj}
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		return
+	}
+	kept := c.hits[:0]
+	for _, h := range c.hits {
+		inside := false
+		for _, s := range spans[:n] {
+			if h.target >= nRules && s[0] <= h.ti && h.tj <= s[1] {
+				inside = true
+				break
+			}
+		}
+		if !inside {
+			kept = append(kept, h)
+		}
+	}
+	c.hits = kept
+}
+
+// crossesClause reports whether s holds sentence punctuation: a comma,
+// full stop, colon, semicolon, question or exclamation mark, ellipsis,
+// bracket or quote mark that is not between two letters or digits ("id!ot"
+// and "3,2" do not count).
+func crossesClause(s string) bool {
+	prev := rune(0)
+	for i, r := range s {
+		if strings.ContainsRune(",.;:!?…()[]\"«»“”", r) {
+			next, _ := utf8.DecodeRuneInString(s[i+utf8.RuneLen(r):])
+			if !(isAlnum(prev) && isAlnum(next)) {
+				return true
+			}
+		}
+		prev = r
+	}
+	return false
+}
+
+func isAlnum(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }

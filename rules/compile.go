@@ -76,6 +76,9 @@ func (rs *Ruleset) compileRule(target int32, sp ruleSpec, s Settings, o Options)
 			r.soften.within = 6
 		}
 	}
+	if sp.Clause && k != kindRegex {
+		return r, fmt.Errorf("clause: only for kind regex")
+	}
 	if (sp.Fuzzy || sp.Glued) && k != kindWords {
 		return r, fmt.Errorf("fuzzy and glued apply to words rules only")
 	}
@@ -103,6 +106,7 @@ func (rs *Ruleset) compileRule(target int32, sp ruleSpec, s Settings, o Options)
 		if r.requires, err = sets("requires", sp.Requires); err != nil {
 			return r, err
 		}
+		r.clause = sp.Clause
 	case kindNear:
 		if len(sp.Near) < 2 {
 			return r, fmt.Errorf("near: needs at least two sets")

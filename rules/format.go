@@ -45,6 +45,9 @@ type ruleSpec struct {
 	// regex
 	Patterns []string `yaml:"patterns"`
 	Requires []string `yaml:"requires"` // sets, one of which must be present for the regex to run
+	// Clause: a match must not cross sentence punctuation of the original
+	// text ("c'est sale, merde" is not "sale merde").
+	Clause bool `yaml:"clause"`
 	// near
 	Near   []string `yaml:"near"`   // sets that must all occur...
 	Within int      `yaml:"within"` // ...within this many tokens of the first

@@ -92,7 +92,34 @@ func (d *langDetector) detect(nt *normText) string {
 	if len(nt.toks) < minTokens {
 		return "" // one or two words: no detector is reliable, say so
 	}
-	return d.detectLingua(nt.src)
+	l := d.detectLingua(nt.src)
+	if l != "" && !contains(d.configured, l) {
+		// Low-accuracy lingua is often wrong on short texts ("Macron est un
+		// abruti" reads as Italian, "Boris Johnson lied to Parliament" too).
+		// Before sending a comment to review as off-language, and turning
+		// off the rules of its real language, trust the stop words when they
+		// favour a configured language over lingua's answer.
+		if c, ok := leadingConfigured(nt, d.configured, l); ok {
+			return c
+		}
+	}
+	return l
+}
+
+// leadingConfigured returns the configured language with the most stop
+// words in nt, when it has more than other, the language lingua chose.
+func leadingConfigured(nt *normText, configured []string, other string) (string, bool) {
+	votes := stopVotes(nt)
+	best, bestV, otherV := "", 0, 0
+	for k, l := range stopLangs {
+		if l == other {
+			otherV = votes[k]
+		}
+		if contains(configured, l) && votes[k] > bestV {
+			best, bestV = l, votes[k]
+		}
+	}
+	return best, best != "" && bestV > otherV
 }
 
 func (d *langDetector) detectLingua(s string) string {
@@ -112,9 +139,8 @@ func (d *langDetector) detectLingua(s string) string {
 
 func toISO(l lingua.Language) string { return strings.ToLower(l.IsoCode639_1().String()) }
 
-// voteStopWords counts stop words per language and answers only when one
-// language clearly leads.
-func voteStopWords(nt *normText) (string, bool) {
+// stopVotes counts the stop words of each language of stopLangs in nt.
+func stopVotes(nt *normText) [len(stopLangs)]int {
 	var votes [len(stopLangs)]int
 	for i := range nt.toks {
 		bits := stopWords[string(nt.word(i))]
@@ -124,6 +150,13 @@ func voteStopWords(nt *normText) (string, bool) {
 			}
 		}
 	}
+	return votes
+}
+
+// voteStopWords counts stop words per language and answers only when one
+// language clearly leads.
+func voteStopWords(nt *normText) (string, bool) {
+	votes := stopVotes(nt)
 	best, second := -1, 0
 	for k, v := range votes {
 		if best < 0 || v > votes[best] {

@@ -5,11 +5,16 @@ import (
 	"testing"
 )
 
-// TestLanguageAgreement compares the two-step detector with lingua alone
-// (same languages, whole text) on the dev data, and prints the agreement.
+// TestLanguageAgreement measures the two-step detector and lingua alone
+// (same languages, whole text) against the language column of the dev data.
+// The detector must be at least as accurate as lingua alone, and right on
+// 98% of the comments: the stop-word vote decides most of them cheaply, and
+// it also overrules lingua's off-list answers on short texts ("Macron est
+// un abruti" read as Italian), which would send them to review as another
+// language and switch off the rules of their real one.
 func TestLanguageAgreement(t *testing.T) {
 	d := newLangDetector([]string{"fr", "en"})
-	agree, total, cheap := 0, 0, 0
+	ours, lin, agree, total, cheap := 0, 0, 0, 0, 0
 	for _, name := range []string{"mhc_fr.csv", "hatecheck_en.csv"} {
 		f := openDev(t, name)
 		recs, err := csv.NewReader(f).ReadAll()
@@ -32,11 +37,18 @@ func TestLanguageAgreement(t *testing.T) {
 			if got == want {
 				agree++
 			}
+			if got == r[2] {
+				ours++
+			}
+			if want == r[2] {
+				lin++
+			}
 		}
 	}
-	pct := 100 * float64(agree) / float64(total)
-	t.Logf("agreement with lingua alone: %.2f%% of %d comments; decided by stop words: %.1f%%", pct, total, 100*float64(cheap)/float64(total))
-	if pct < 98 {
-		t.Errorf("agreement %.2f%%, want >= 98%%", pct)
+	pct := func(n int) float64 { return 100 * float64(n) / float64(total) }
+	t.Logf("right: %.2f%% (lingua alone %.2f%%) of %d comments; agreement with lingua alone %.2f%%; decided by stop words: %.1f%%",
+		pct(ours), pct(lin), total, pct(agree), pct(cheap))
+	if ours < lin || pct(ours) < 98 {
+		t.Errorf("detector right on %.2f%%, lingua alone %.2f%%: want at least lingua's and >= 98%%", pct(ours), pct(lin))
 	}
 }

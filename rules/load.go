@@ -205,6 +205,9 @@ func compile(packs, context []*pack, s Settings, o Options) (*Ruleset, error) {
 			return nil, fmt.Errorf("%s: rule %q: %w", name, l.spec.ID, err)
 		}
 		rs.rules = append(rs.rules, r)
+		if r.kind == kindWords && r.allow && !r.shadow {
+			rs.allowWords = true
+		}
 		if r.kind == kindAuthorFlood {
 			rs.floodWin = max(rs.floodWin, r.window)
 		}
@@ -212,9 +215,10 @@ func compile(packs, context []*pack, s Settings, o Options) (*Ruleset, error) {
 			rs.repWin = max(rs.repWin, r.window)
 		}
 	}
-	if fz := rs.words.fuzzy; fz != nil {
-		for _, w := range except {
-			for _, t := range normaliseWords(w) {
+	for _, w := range except {
+		for _, t := range normaliseWords(w) {
+			rs.words.ordinary[t] = true
+			if fz := rs.words.fuzzy; fz != nil {
 				fz.except[t] = true
 			}
 		}

@@ -12,9 +12,11 @@ import (
 
 var (
 	reEmail = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}`)
-	// French numbers (0X XX XX XX XX, +33 X XX...) and international
-	// numbers written with a leading +.
-	rePhone = regexp.MustCompile(`(?:(?:\+|00)33[\s.\-]?(?:\(0\)[\s.\-]?)?|\b0)[1-9](?:[\s.\-]?\d{2}){4}\b|\+[1-9]\d{0,2}(?:[\s.\-]?\d){7,12}\b`)
+	// French numbers (0X XX XX XX XX, +33 X XX...), international
+	// numbers written with a leading +, UK mobiles (07XXX XXXXXX) and
+	// North American numbers written with separators ((555) 214-7789,
+	// 555-214-7789). UK service numbers (03XX, 08XX) are not personal.
+	rePhone = regexp.MustCompile(`(?:(?:\+|00)33[\s.\-]?(?:\(0\)[\s.\-]?)?|\b0)[1-9](?:[\s.\-]?\d{2}){4}\b|\+[1-9]\d{0,2}(?:[\s.\-]?\d){7,12}\b|\b07\d{3}[\s\-]?\d{3}[\s\-]?\d{3}\b|(?:\(\d{3}\)\s?|\b\d{3}[.\-])\d{3}[.\-]\d{4}\b`)
 	reIBAN  = regexp.MustCompile(`(?i)\b[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){2,7}(?: ?[a-z0-9]{1,4})?\b`)
 	reLink  = regexp.MustCompile(`(?i)\b(?:https?://|www\.)[^\s<>"']+|\b(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+(?:com|net|org|fr|io|co|ly|me|info|biz|xyz|ru|be|ch|ca|uk|de|eu|app|link|site|online|shop|top|gl|tk|tv|gg|us|to|cc|club|live|store)\b(?:/[^\s<>"']*)?`)
 )

@@ -44,6 +44,7 @@ type rule struct {
 
 	patterns []*regexp.Regexp
 	requires []int32 // set targets; one must be present for a regex to run
+	clause   bool    // a regex match must not cross sentence punctuation
 	near     []int32 // set targets
 	within   int
 	soften   *soften
@@ -78,6 +79,7 @@ type Ruleset struct {
 	version    string
 	thresholds Thresholds
 	languages  []string // configured languages
+	allowWords bool     // some words rule has action allow (an exception)
 	categories []Category
 	catIndex   map[string]int
 	rules      []rule

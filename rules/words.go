@@ -31,6 +31,9 @@ type wordIndex struct {
 	prefBloom        []uint64 // bit per polynomial hash of every key of prefs, see prefixBloom
 	anyGlued         bool
 	fuzzy            *fuzzyIndex // nil when no entry is fuzzy
+	// ordinary holds the fuzzy_except words: never read approximately,
+	// including as an entry with a doubled letter dropped ("niger").
+	ordinary map[string]bool
 }
 
 // bucket holds the entries whose exact form is the key, and those whose
@@ -86,6 +89,7 @@ const gramWords = (28*28*28 + 63) / 64
 func newWordIndex() *wordIndex {
 	return &wordIndex{
 		words: map[string]bucket{}, prefs: map[string]bucket{},
+		ordinary:  map[string]bool{},
 		minPref:   1 << 30,
 		wordGrams: make([]uint64, gramWords), prefGrams: make([]uint64, gramWords),
 		prefBloom: make([]uint64, bloomBits/64),
@@ -212,8 +216,24 @@ func (ix *wordIndex) find(nt *normText, dst []hit) []hit {
 
 // lookup finds the entries whose exact form (exact) or collapsed form
 // (coll) is w or a prefix of w.
+//
+// When both are asked, w is a token without any repeated letter: its
+// collapsed form is itself. Its exact hits come first (addHit keeps one hit
+// per target), so a collapsed hit left is an entry written with a doubled
+// letter that the token lacks: "conard" for "connard", but also "niger" for
+// "nigger". Such a dropped-letter reading is a near miss like a fuzzy one
+// (approxUndoubled: a refuse only reviews), and never applies to the
+// ordinary words of fuzzy_except. A token that repeats letters the entry
+// does not ("saloppe", "connaaard") is deliberate and counts as exact.
 func (ix *wordIndex) lookup(nt *normText, i int, w []byte, exact, coll bool, dst []hit, start int) []hit {
 	elongated := nt.toks[i].repeat3
+	collKind := approxNone
+	if exact && coll {
+		collKind = approxUndoubled
+		if ix.ordinary[string(w)] {
+			coll = false
+		}
+	}
 	if hasGram(ix.wordGrams, w) {
 		b := ix.words[string(w)]
 		if exact {
@@ -229,7 +249,7 @@ func (ix *wordIndex) lookup(nt *normText, i int, w []byte, exact, coll bool, dst
 					continue
 				}
 				if j, ok := matchRest(nt, i, e, true); ok {
-					dst = addHit(dst, start, hit{e.target, int32(i), int32(j), approxNone})
+					dst = addHit(dst, start, hit{e.target, int32(i), int32(j), collKind})
 				}
 			}
 		}
@@ -260,7 +280,7 @@ func (ix *wordIndex) lookup(nt *normText, i int, w []byte, exact, coll bool, dst
 		}
 		if coll && (l >= minCollapsed || elongated) {
 			for _, e := range b.coll {
-				dst = addHit(dst, start, hit{e.target, int32(i), int32(i), approxNone})
+				dst = addHit(dst, start, hit{e.target, int32(i), int32(i), collKind})
 			}
 		}
 	}
