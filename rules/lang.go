@@ -46,7 +46,7 @@ func buildStopWords(lists map[string]string) map[string]uint8 {
 
 const (
 	minVotes     = 2   // fewer stop words than this: not decisive
-	minTokens    = 3   // shorter texts are not given to lingua
+	minTokens    = 3   // on shorter texts lingua may only confirm a configured language
 	linguaPrefix = 200 // bytes of text given to lingua
 )
 
@@ -90,7 +90,14 @@ func (d *langDetector) detect(nt *normText) string {
 		return l
 	}
 	if len(nt.toks) < minTokens {
-		return "" // one or two words: no detector is reliable, say so
+		// One or two words: lingua's answer is kept only when it is one of
+		// the configured languages (it usually is right on those: "Typical
+		// bitchbehaviour."); another language is not trusted on so little,
+		// and would send the comment to review as off-language.
+		if l := d.detectLingua(nt.src); contains(d.configured, l) {
+			return l
+		}
+		return ""
 	}
 	l := d.detectLingua(nt.src)
 	if l != "" && !contains(d.configured, l) {
