@@ -97,7 +97,7 @@ func seedHistory(t *testing.T) *seeded {
 	intake("rep1", repeated, "fbu_55500001", "Chloé Durand", pub)
 	intake("rep2", repeated, "fbu_55500002", "David Leroy", pub)
 	intake("rep3", repeated, "fbu_55500003", "Emma Moreau", ref)
-	intake("mild", "Quel idiot ce ministre, franchement", "fbu_55500004", "Farid Haddad", pend)
+	intake("mild", "Ce projet est idiot, franchement", "fbu_55500004", "Farid Haddad", pend)
 	intake("pii", "Appelez Jean au 06 12 34 56 78 pour en parler", "fbu_55500005", "Gaëlle Roux", pend)
 	intake("en", "Thanks for the clear explanation of the bill, very useful.", "fbu_55500006", "Henry Smith", pub)
 	s.clock.Set(at(30, 23)) // a receipt on the last evening of the month
