@@ -1,12 +1,14 @@
 package storage
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/mattn/go-sqlite3"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -104,11 +106,11 @@ func openSQLite(cfg Config) (w, r *gorm.DB, err error) {
 	if query != "" {
 		common = query + "&" + common
 	}
-	w, err = gorm.Open(sqlite.Open(path+"?"+common+"&_txlock=immediate"), gormConfig())
+	w, err = openSQLiteRetrying(path + "?" + common + "&_txlock=immediate")
 	if err != nil {
 		return nil, nil, err
 	}
-	r, err = gorm.Open(sqlite.Open(path+"?"+common+"&_query_only=on"), gormConfig())
+	r, err = openSQLiteRetrying(path + "?" + common + "&_query_only=on")
 	if err != nil {
 		closeGorm(w)
 		return nil, nil, err
@@ -120,6 +122,22 @@ func openSQLite(cfg Config) (w, r *gorm.DB, err error) {
 		return nil, nil, err
 	}
 	return w, r, nil
+}
+
+// openSQLiteRetrying opens a pool, retrying while the file is busy. Two
+// processes opening a new file at once both switch it to WAL, and SQLite
+// answers that switch with SQLITE_BUSY at once, without the busy handler
+// the DSN sets; a short retry turns that race into a wait.
+func openSQLiteRetrying(dsn string) (*gorm.DB, error) {
+	deadline := time.Now().Add(5 * time.Second)
+	for wait := 5 * time.Millisecond; ; wait = min(2*wait, 200*time.Millisecond) {
+		g, err := gorm.Open(sqlite.Open(dsn), gormConfig())
+		var se sqlite3.Error
+		if err == nil || !errors.As(err, &se) || (se.Code != sqlite3.ErrBusy && se.Code != sqlite3.ErrLocked) || time.Now().After(deadline) {
+			return g, err
+		}
+		time.Sleep(wait)
+	}
 }
 
 // openPostgres opens a small write pool (the writer goroutine, plus purge
