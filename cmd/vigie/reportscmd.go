@@ -32,6 +32,20 @@ func readPeriod(period, from, to string, loc *time.Location) (reports.Period, er
 	return reports.MonthOf(time.Now(), loc), nil
 }
 
+// openForPeriod opens the app and reads the period in its time zone.
+func openForPeriod(ctx context.Context, env *Env, cfgPath string, period func(*time.Location) (reports.Period, error)) (*App, reports.Period, error) {
+	app, err := openApp(ctx, env, cfgPath)
+	if err != nil {
+		return nil, reports.Period{}, err
+	}
+	p, err := period(app.Config.location())
+	if err != nil {
+		app.Close()
+		return nil, reports.Period{}, err
+	}
+	return app, p, nil
+}
+
 // runReport prints the transparency figures for a period.
 func runReport(ctx context.Context, env *Env, args []string) error {
 	fs, cfgPath := flags(env, "report")
@@ -44,16 +58,12 @@ func runReport(ctx context.Context, env *Env, args []string) error {
 	if *format != "text" && *format != "json" && *format != "csv" {
 		return &usageError{fmt.Sprintf("--format: %q is not text, json or csv", *format)}
 	}
-	app, err := openApp(ctx, env, *cfgPath)
+	app, p, err := openForPeriod(ctx, env, *cfgPath, period)
 	if err != nil {
 		return err
 	}
 	defer app.Close()
 	loc := app.Config.location()
-	p, err := period(loc)
-	if err != nil {
-		return err
-	}
 	ix, err := reports.Recompute(ctx, app.DB, reports.Options{Location: loc})
 	if err != nil {
 		return err
@@ -88,16 +98,12 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	if *format != "ndjson" && *format != "csv" {
 		return &usageError{fmt.Sprintf("--format: %q is not ndjson or csv", *format)}
 	}
-	app, err := openApp(ctx, env, *cfgPath)
+	app, p, err := openForPeriod(ctx, env, *cfgPath, period)
 	if err != nil {
 		return err
 	}
 	defer app.Close()
 	loc := app.Config.location()
-	p, err := period(loc)
-	if err != nil {
-		return err
-	}
 	opts := reports.SOROptions{TerritorialScope: app.Config.Reports.TerritorialScope, Language: *lang, Location: loc}
 	if key := env.Getenv("VIGIE_SOR_KEY"); key != "" {
 		// Stable puids across exports (a re-export is recognised as the
