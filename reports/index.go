@@ -57,7 +57,7 @@ type Index struct {
 	loc      *time.Location
 	lastSeq  int64
 	head     string
-	asOf     time.Time // time of the last event applied
+	asOf     time.Time // latest event time applied (clocks of several instances may interleave)
 	comments []cstate  // by comment id
 	dicts    [nDims]dict
 	combos   comboTable
@@ -220,7 +220,10 @@ func (ix *Index) apply(e *moderation.Event) error {
 		return fmt.Errorf("%w: event %d, comment %d: %v", ErrInconsistent, e.Seq, e.CommentID, err)
 	}
 	ix.fold(e)
-	ix.lastSeq, ix.head, ix.asOf = e.Seq, e.Hash, e.At.UTC()
+	ix.lastSeq, ix.head = e.Seq, e.Hash
+	if e.At.After(ix.asOf) {
+		ix.asOf = e.At.UTC()
+	}
 	return nil
 }
 

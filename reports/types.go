@@ -12,7 +12,7 @@ type Report struct {
 	Schema         string         `json:"schema"`
 	Period         PeriodInfo     `json:"period"`
 	GeneratedAt    time.Time      `json:"generated_at"`
-	DataAsOf       *time.Time     `json:"data_as_of"` // time of the last event; null on an empty log
+	DataAsOf       *time.Time     `json:"data_as_of"` // latest event time included; null on an empty log
 	Chain          Head           `json:"chain"`
 	Headline       Headline       `json:"headline"`
 	Cohort         Cohort         `json:"cohort"`
