@@ -247,7 +247,8 @@ func testIntakeRejectsBadInputAndWritesNothing(t *testing.T, s *testServer) {
 	}{
 		{"invalid UTF-8", testToken, []byte("{\"source\":\"api:test\",\"external_id\":\"1\",\"text\":\"caf\xe9\"}"), 400, "invalid_utf8", ""},
 		{"malformed JSON", testToken, []byte(`{"source":"api:test",`), 400, "malformed_json", ""},
-		{"not an object", testToken, []byte(`["a"]`), 400, "invalid", ""},
+		{"not an object", testToken, []byte(`["a"]`), 400, "malformed_json", ""},
+		{"author not an object", testToken, []byte(`{"source":"api:test","external_id":"1","text":"Bonjour","author":"Ana"}`), 400, "invalid", "author"},
 		{"trailing data", testToken, []byte(ok + `{}`), 400, "malformed_json", ""},
 		{"missing text", testToken, []byte(`{"source":"api:test","external_id":"1"}`), 400, "invalid", "text"},
 		{"missing source", testToken, []byte(`{"external_id":"1","text":"Bonjour"}`), 400, "invalid", "source"},

@@ -142,9 +142,11 @@ func jsonError(err error) error {
 	var syntaxErr *json.SyntaxError
 	var timeErr *time.ParseError
 	switch {
+	case errors.As(err, &typeErr) && typeErr.Field == "":
+		return &Error{Status: http.StatusBadRequest, Code: "malformed_json", Message: "request body must be one JSON object"}
 	case errors.As(err, &typeErr):
 		return &Error{Status: http.StatusBadRequest, Code: "invalid", Field: typeErr.Field,
-			Message: typeErr.Field + " must be a JSON " + typeErr.Type.String()}
+			Message: typeErr.Field + " must be a JSON " + jsonKind(typeErr.Type.Kind().String())}
 	case errors.As(err, &timeErr):
 		return &Error{Status: http.StatusBadRequest, Code: "invalid", Field: "created_at",
 			Message: "created_at must be an RFC 3339 time such as 2026-11-27T10:00:00Z"}
@@ -156,6 +158,23 @@ func jsonError(err error) error {
 		return &Error{Status: http.StatusBadRequest, Code: "invalid", Field: f, Message: "unknown field " + f}
 	}
 	return &Error{Status: http.StatusBadRequest, Code: "malformed_json", Message: "request body is not a valid JSON object"}
+}
+
+// jsonKind names a Go kind the way a JSON client thinks of it.
+func jsonKind(k string) string {
+	switch k {
+	case "string":
+		return "string"
+	case "struct", "map":
+		return "object"
+	case "slice", "array":
+		return "array"
+	case "bool":
+		return "boolean"
+	case "ptr":
+		return "value of the documented type"
+	}
+	return "number"
 }
 
 func (s *Server) postComment(c *gin.Context) error {

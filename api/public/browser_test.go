@@ -2,6 +2,8 @@ package public
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -12,6 +14,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"vigie/reports"
 )
 
 // findChromium returns a headless-capable browser, or "" when none is installed.
@@ -112,6 +116,25 @@ func TestBrowserWithoutJavaScript(t *testing.T) {
 		if n := len(strings.Fields(headline)); n < 8 {
 			t.Errorf("%s: headline shows too little: %q", c.lang, headline)
 		}
+		// The four numbers the page shows are the report's, as the JSON
+		// export gives them for the same period.
+		nums, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#headline .num")).map(e => e.textContent)`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := headlineFromJSON(t, base+"/transparency.json?period=2026-Q4")
+		var got []string
+		for _, n := range nums {
+			got = append(got, strings.Map(func(r rune) rune {
+				if r >= '0' && r <= '9' {
+					return r
+				}
+				return -1 // thousands separators differ by language
+			}, n))
+		}
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("%s: headline numbers %v, want %v (received, published, refused, wrongly removed from the JSON)", c.lang, got, want)
+		}
 		if bars == 0 || tables < 10 {
 			t.Errorf("%s: %d chart bars, %d tables", c.lang, bars, tables)
 		}
@@ -121,4 +144,23 @@ func TestBrowserWithoutJavaScript(t *testing.T) {
 		}
 		t.Logf("screenshot: %s", p)
 	}
+}
+
+// headlineFromJSON reads the four headline figures from the JSON export.
+func headlineFromJSON(t *testing.T, url string) []string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var r reports.Report
+	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
+		t.Fatal(err)
+	}
+	h := r.Headline
+	if h.Received == 0 {
+		t.Fatal("the seeded history has no comment in the period: the comparison would prove nothing")
+	}
+	return []string{fmt.Sprint(h.Received), fmt.Sprint(h.Published), fmt.Sprint(h.Refused), fmt.Sprint(h.WronglyRemoved)}
 }
