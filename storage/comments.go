@@ -55,6 +55,28 @@ func (db *DB) Comments(ctx context.Context, afterID int64, limit int) ([]moderat
 	return out, nil
 }
 
+// CommentsByID returns the comments with these ids (missing ones are simply
+// absent from the map): how verify fetches the salts of a page of events.
+func (db *DB) CommentsByID(ctx context.Context, ids []int64) (map[int64]moderation.Comment, error) {
+	out := make(map[int64]moderation.Comment, len(ids))
+	for len(ids) > 0 {
+		n := min(len(ids), 500) // stay under every driver's parameter limit
+		var rows []commentRow
+		if err := db.r.WithContext(ctx).Where("id IN ?", ids[:n]).Find(&rows).Error; err != nil {
+			return nil, fmt.Errorf("comments by id: %w", err)
+		}
+		for i := range rows {
+			c, err := rows[i].toDomain()
+			if err != nil {
+				return nil, fmt.Errorf("comments by id: %w", err)
+			}
+			out[c.ID] = c
+		}
+		ids = ids[n:]
+	}
+	return out, nil
+}
+
 // CommentsReceivedSince returns up to limit comments received at or after
 // since with id > afterID, in id order: what a restarted server reads to
 // remember the recent past for the flood and repeated-post rules.

@@ -169,6 +169,36 @@ func TestVerifyNamesTheFirstAlteredEvent(t *testing.T) {
 	if code, out, errOut := run(t, "", "verify", "--config", cfg); code != 0 {
 		t.Fatalf("restored log: exit %d %s %s", code, out, errOut)
 	}
+	// The text snapshot of an event and the text of a comment are not in
+	// the chain themselves, but their salted digests are.
+	var text string
+	db.QueryRow(`SELECT text FROM events WHERE seq = 5`).Scan(&text)
+	if _, err := db.Exec(`UPDATE events SET text = 'Commentaire tout à fait aimable' WHERE seq = 5`); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := run(t, "", "verify", "--config", cfg); code == 0 || !strings.Contains(errOut, "event 5") {
+		t.Fatalf("verify after rewriting the text snapshot of event 5: exit %d, stderr %q", code, errOut)
+	}
+	db.Exec(`UPDATE events SET text = ? WHERE seq = 5`, text)
+	if _, err := db.Exec(`UPDATE comments SET text = 'Commentaire tout à fait aimable' WHERE id = 6`); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := run(t, "", "verify", "--config", cfg); code == 0 || !strings.Contains(errOut, "comment 6") {
+		t.Fatalf("verify after rewriting comment 6: exit %d, stderr %q", code, errOut)
+	}
+	db.Exec(`UPDATE comments SET text = ? WHERE id = 6`, text+"")
+	db.QueryRow(`SELECT text FROM events WHERE comment_id = 6`).Scan(&text)
+	db.Exec(`UPDATE comments SET text = ? WHERE id = 6`, text)
+	if _, err := db.Exec(`UPDATE comments SET author_name = 'Quelqu''un d''autre' WHERE id = 8`); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := run(t, "", "verify", "--config", cfg); code == 0 || !strings.Contains(errOut, "comment 8") {
+		t.Fatalf("verify after rewriting the author of comment 8: exit %d, stderr %q", code, errOut)
+	}
+	db.Exec(`UPDATE comments SET author_name = '' WHERE id = 8`)
+	if code, out, errOut := run(t, "", "verify", "--config", cfg); code != 0 || !strings.Contains(out, "20 comments not yet purged") {
+		t.Fatalf("restored log: exit %d %s %s", code, out, errOut)
+	}
 	// Removing the newest events is caught by the stored chain head.
 	if _, err := db.Exec(`DELETE FROM events WHERE seq >= 19`); err != nil {
 		t.Fatal(err)

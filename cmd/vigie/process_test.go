@@ -292,6 +292,17 @@ func TestServePurgesOnItsRetentionSetting(t *testing.T) {
 	s.cmd.Process.Signal(syscall.SIGTERM)
 	<-s.done
 	code, after, errOut := run(t, "", "verify", "--config", cfg)
+	// The snapshot check covers only comments not yet purged: leave it out.
+	withoutSnapshots := func(s string) string {
+		var keep []string
+		for _, l := range strings.Split(s, "\n") {
+			if !strings.HasPrefix(l, "ok: texts and authors") {
+				keep = append(keep, l)
+			}
+		}
+		return strings.Join(keep, "\n")
+	}
+	before, after = withoutSnapshots(before), withoutSnapshots(after)
 	if code != 0 || after != before {
 		t.Errorf("verify after the purge: exit %d %s\nbefore: %s\nafter:  %s", code, errOut, before, after)
 	}
