@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"vigie/moderation"
 )
@@ -74,6 +75,15 @@ func TestBacktestReportsChangesAndAgreement(t *testing.T) {
 	}
 	if !strings.Contains(out, "candidate      80.0%    100.0%     75.0%") {
 		t.Errorf("candidate agreement: want 80%% agreement, 100%% precision, 75%% recall:\n%s", out)
+	}
+	// --since keeps only comments received from that day on.
+	tomorrow := time.Now().UTC().AddDate(0, 0, 1).Format("2006-01-02")
+	code, out, _ = run(t, "", "backtest", "--config", cfg, "--since", tomorrow, "--rules", "builtin:core,builtin:fr,builtin:en,"+pack)
+	if code != 0 || !strings.Contains(out, "0 stored comments replayed") {
+		t.Errorf("backtest --since tomorrow: exit %d\n%s", code, out)
+	}
+	if code, _, _ := run(t, "", "backtest", "--config", cfg, "--since", "yesterday", "--rules", pack); code != 2 {
+		t.Errorf("backtest --since yesterday: exit %d, want 2", code)
 	}
 	if code, _, _ := run(t, "", "backtest", "--config", cfg); code != 2 {
 		t.Errorf("backtest without --rules: exit %d, want 2", code)
