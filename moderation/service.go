@@ -119,7 +119,7 @@ func (s *Service) Intake(ctx context.Context, n NewComment) (IntakeResult, error
 	if !ok {
 		return IntakeResult{Comment: c, Verdict: verdictOf(c), Created: false}, nil
 	}
-	s.recent.Add(now, authorKey, rules.Fingerprint(n.Text))
+	s.recent.Add(now, authorKey, v.Fingerprint)
 	return IntakeResult{Comment: c, Verdict: v, Created: true}, nil
 }
 

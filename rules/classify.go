@@ -22,6 +22,9 @@ func (rs *Ruleset) Classify(in Input, h History) Verdict {
 	sc := scratchPool.Get().(*scratch)
 	defer sc.release()
 	c := classifier{rs: rs, nt: nt, in: in, h: h, lang: lang, matches: sc.matches[:0]}
+	if rs.repWin > 0 {
+		c.fp = fingerprint(nt)
+	}
 	c.hits = rs.words.find(nt, sc.hits[:0])
 	defer func() { sc.hits, sc.matches = c.hits, c.matches }()
 	if rs.allowWords {
@@ -46,7 +49,9 @@ func (rs *Ruleset) Classify(in Input, h History) Verdict {
 		}
 		c.run(r)
 	}
-	return rs.decide(in.Text, c.matches, lang, sc)
+	v := rs.decide(in.Text, c.matches, lang, sc)
+	v.Fingerprint = c.fp
+	return v
 }
 
 // scratch is the per-call working memory of Classify, pooled so that a
@@ -91,6 +96,7 @@ type classifier struct {
 	in      Input
 	h       History
 	lang    string
+	fp      string // Fingerprint of the text, when a repeated-post rule is in force
 	hits    []hit
 	matches []found
 
@@ -170,7 +176,7 @@ func (c *classifier) run(r *rule) {
 		}
 	case kindRepeated:
 		if c.h != nil && len(c.nt.toks) >= r.minWords &&
-			c.h.SameTextAuthors(fingerprint(c.nt), c.in.At.Add(-r.window))+1 >= r.minAuthors {
+			c.h.SameTextAuthors(c.fp, c.in.At.Add(-r.window))+1 >= r.minAuthors {
 			c.whole(r)
 		}
 	case kindLanguage:

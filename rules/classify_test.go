@@ -199,3 +199,15 @@ func TestVerdictJSON(t *testing.T) {
 		t.Errorf("round trip: %v, %v", back.Action, err)
 	}
 }
+
+// Classify hands the caller the fingerprint it computed for repeated-post
+// rules, equal to Fingerprint, so the text is normalised once per comment.
+func TestVerdictCarriesTheFingerprint(t *testing.T) {
+	rs := loadDefault(t)
+	for _, text := range []string{"Merci pour la réponse", "C.O.N.N.A.R.D", "Bonjour\u200b à tous !!!"} {
+		v := rs.Classify(Input{Text: text, Source: "api:test"}, nil)
+		if v.Fingerprint == "" || v.Fingerprint != Fingerprint(text) {
+			t.Errorf("%q: verdict fingerprint %q, Fingerprint %q", text, v.Fingerprint, Fingerprint(text))
+		}
+	}
+}

@@ -23,6 +23,11 @@ type Verdict struct {
 	Language       string  `json:"language"` // ISO 639-1 lowercase, "" if unknown
 	Matches        []Match `json:"matches"`  // never nil in JSON: [] when none
 	RulesetVersion string  `json:"ruleset_version"`
+	// Fingerprint is the normalised-text digest (see Fingerprint) that
+	// Classify computed anyway, handed to the caller for its history of
+	// recent texts so the text is not normalised twice. Empty when no
+	// repeated-post rule is in force. Not part of the verdict's JSON.
+	Fingerprint string `json:"-"`
 }
 
 // MarshalJSON keeps "matches" an array even when the slice is nil, so

@@ -116,12 +116,12 @@ func newBacktest(cur, cand *rules.Ruleset, samples int) *backtest {
 func (bt *backtest) add(c moderation.Comment, evs []moderation.Event) {
 	key := moderation.AuthorKey(c.Source, c.Author.ID)
 	in := rules.Input{Text: c.Text, Source: c.Source, AuthorKey: key, At: c.ReceivedAt}
-	was := moderation.StatusFor(bt.current.Classify(in, bt.curRecent).Action)
+	cur := bt.current.Classify(in, bt.curRecent)
+	was := moderation.StatusFor(cur.Action)
 	v := bt.cand.Classify(in, bt.candRecent)
 	would := moderation.StatusFor(v.Action)
-	fp := rules.Fingerprint(c.Text)
-	bt.curRecent.Add(c.ReceivedAt, key, fp)
-	bt.candRecent.Add(c.ReceivedAt, key, fp)
+	bt.curRecent.Add(c.ReceivedAt, key, cur.Fingerprint)
+	bt.candRecent.Add(c.ReceivedAt, key, v.Fingerprint)
 	bt.total++
 	if was != would {
 		k := [2]moderation.Status{was, would}

@@ -54,7 +54,7 @@ func runClassify(ctx context.Context, env *Env, args []string) error {
 		now := time.Now()
 		key := moderation.AuthorKey("classify", author)
 		v := rs.Classify(rules.Input{Text: text, Source: "classify", AuthorKey: key, At: now}, recent)
-		recent.Add(now, key, rules.Fingerprint(text))
+		recent.Add(now, key, v.Fingerprint)
 		if err := enc.Encode(v); err != nil {
 			return err
 		}
