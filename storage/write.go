@@ -90,9 +90,13 @@ func newIntakeRequest(c *moderation.Comment, e *moderation.Event) (*request, err
 		return nil, err
 	}
 	row.ID = 0
-	v, err := encodeVerdict(e.Verdict)
-	if err != nil {
-		return nil, err
+	// The comment and its first event usually hold the same verdict (the
+	// service passes one pointer): encode it once.
+	v := row.Verdict
+	if e.Verdict != c.Verdict {
+		if v, err = encodeVerdict(e.Verdict); err != nil {
+			return nil, err
+		}
 	}
 	return &request{kind: kindIntake, comment: row, event: *e, verdict: v}, nil
 }
