@@ -236,21 +236,9 @@ func TestCommentsPagesByID(t *testing.T) {
 	for i := range 5 {
 		mustIntake(t, db, i, moderation.StatusPublished)
 	}
-	var got []int64
-	var after int64
-	for {
-		page, err := db.Comments(context.Background(), after, 2)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(page) == 0 {
-			break
-		}
-		for _, c := range page {
-			got = append(got, c.ID)
-		}
-		after = page[len(page)-1].ID
-	}
+	got := pagedIDs(t, func(after int64) ([]moderation.Comment, error) {
+		return db.Comments(context.Background(), after, 2)
+	})
 	if diff := cmp.Diff([]int64{1, 2, 3, 4, 5}, got, cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("ids (-want +got):\n%s", diff)
 	}
@@ -278,23 +266,32 @@ func TestCommentsReceivedSinceSkipsOlderOnes(t *testing.T) {
 		for i := range 6 { // received at t0, t0+1s, … t0+5s
 			mustIntake(t, db, i, moderation.StatusPublished)
 		}
-		var got []int64
-		var after int64
-		for {
-			page, err := db.CommentsReceivedSince(context.Background(), t0.Add(3*time.Second), after, 2)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(page) == 0 {
-				break
-			}
-			for _, c := range page {
-				got = append(got, c.ID)
-			}
-			after = page[len(page)-1].ID
-		}
+		got := pagedIDs(t, func(after int64) ([]moderation.Comment, error) {
+			return db.CommentsReceivedSince(context.Background(), t0.Add(3*time.Second), after, 2)
+		})
 		if diff := cmp.Diff([]int64{4, 5, 6}, got); diff != "" {
 			t.Errorf("ids received since t0+3s (-want +got):\n%s", diff)
 		}
 	})
+}
+
+// pagedIDs walks a listing page by page (each page after the last id seen)
+// and returns every id in order.
+func pagedIDs(t *testing.T, page func(after int64) ([]moderation.Comment, error)) []int64 {
+	t.Helper()
+	var got []int64
+	var after int64
+	for {
+		cs, err := page(after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cs) == 0 {
+			return got
+		}
+		for _, c := range cs {
+			got = append(got, c.ID)
+		}
+		after = cs[len(cs)-1].ID
+	}
 }

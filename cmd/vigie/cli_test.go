@@ -121,6 +121,19 @@ func TestImportSkipsMalformedLinesAndIsRepeatable(t *testing.T) {
 	}
 }
 
+// importNumbered imports n comments with external ids 0…n-1 and texts from
+// a format taking the number.
+func importNumbered(t *testing.T, cfg string, n int, textFormat string) {
+	t.Helper()
+	var lines []string
+	for i := range n {
+		lines = append(lines, fmt.Sprintf(`{"external_id":"%d","text":%q}`, i, fmt.Sprintf(textFormat, i)))
+	}
+	if code, _, errOut := run(t, "", "import", "--config", cfg, writeLines(t, lines...)); code != 0 {
+		t.Fatalf("import: exit %d: %s", code, errOut)
+	}
+}
+
 func openSQLite(t *testing.T, path string) *sql.DB {
 	t.Helper()
 	db, err := sql.Open("sqlite3", path+"?_busy_timeout=5000")
@@ -133,13 +146,7 @@ func openSQLite(t *testing.T, path string) *sql.DB {
 
 func TestVerifyNamesTheFirstAlteredEvent(t *testing.T) {
 	cfg, dbPath := testConfig(t)
-	var lines []string
-	for i := range 20 {
-		lines = append(lines, fmt.Sprintf(`{"external_id":"%d","text":"Commentaire numéro %d, espèce de connard"}`, i, i))
-	}
-	if code, _, errOut := run(t, "", "import", "--config", cfg, writeLines(t, lines...)); code != 0 {
-		t.Fatalf("import: exit %d: %s", code, errOut)
-	}
+	importNumbered(t, cfg, 20, "Commentaire numéro %d, espèce de connard")
 	code, out, errOut := run(t, "", "verify", "--config", cfg)
 	if code != 0 || !strings.Contains(out, "ok: 20 events") {
 		t.Fatalf("verify on a good log: exit %d\n%s\n%s", code, out, errOut)
@@ -169,33 +176,27 @@ func TestVerifyNamesTheFirstAlteredEvent(t *testing.T) {
 	if code, out, errOut := run(t, "", "verify", "--config", cfg); code != 0 {
 		t.Fatalf("restored log: exit %d %s %s", code, out, errOut)
 	}
-	// The text snapshot of an event and the text of a comment are not in
-	// the chain themselves, but their salted digests are.
-	var text string
-	db.QueryRow(`SELECT text FROM events WHERE seq = 5`).Scan(&text)
-	if _, err := db.Exec(`UPDATE events SET text = 'Commentaire tout à fait aimable' WHERE seq = 5`); err != nil {
-		t.Fatal(err)
+	// The text snapshot of an event and the text and author of a comment
+	// are not in the chain themselves, but their salted digests are.
+	tamper := func(table, column, where, want string) {
+		t.Helper()
+		var orig string
+		if err := db.QueryRow(`SELECT ` + column + ` FROM ` + table + ` WHERE ` + where).Scan(&orig); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(`UPDATE ` + table + ` SET ` + column + ` = 'Quelqu''un d''aimable' WHERE ` + where); err != nil {
+			t.Fatal(err)
+		}
+		if code, _, errOut := run(t, "", "verify", "--config", cfg); code == 0 || !strings.Contains(errOut, want) {
+			t.Fatalf("verify after rewriting %s.%s where %s: exit %d, stderr %q (want %q)", table, column, where, code, errOut, want)
+		}
+		if _, err := db.Exec(`UPDATE `+table+` SET `+column+` = ? WHERE `+where, orig); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if code, _, errOut := run(t, "", "verify", "--config", cfg); code == 0 || !strings.Contains(errOut, "event 5") {
-		t.Fatalf("verify after rewriting the text snapshot of event 5: exit %d, stderr %q", code, errOut)
-	}
-	db.Exec(`UPDATE events SET text = ? WHERE seq = 5`, text)
-	if _, err := db.Exec(`UPDATE comments SET text = 'Commentaire tout à fait aimable' WHERE id = 6`); err != nil {
-		t.Fatal(err)
-	}
-	if code, _, errOut := run(t, "", "verify", "--config", cfg); code == 0 || !strings.Contains(errOut, "comment 6") {
-		t.Fatalf("verify after rewriting comment 6: exit %d, stderr %q", code, errOut)
-	}
-	db.Exec(`UPDATE comments SET text = ? WHERE id = 6`, text+"")
-	db.QueryRow(`SELECT text FROM events WHERE comment_id = 6`).Scan(&text)
-	db.Exec(`UPDATE comments SET text = ? WHERE id = 6`, text)
-	if _, err := db.Exec(`UPDATE comments SET author_name = 'Quelqu''un d''autre' WHERE id = 8`); err != nil {
-		t.Fatal(err)
-	}
-	if code, _, errOut := run(t, "", "verify", "--config", cfg); code == 0 || !strings.Contains(errOut, "comment 8") {
-		t.Fatalf("verify after rewriting the author of comment 8: exit %d, stderr %q", code, errOut)
-	}
-	db.Exec(`UPDATE comments SET author_name = '' WHERE id = 8`)
+	tamper("events", "text", "seq = 5", "event 5")
+	tamper("comments", "text", "id = 6", "comment 6")
+	tamper("comments", "author_name", "id = 8", "comment 8")
 	if code, out, errOut := run(t, "", "verify", "--config", cfg); code != 0 || !strings.Contains(out, "20 comments not yet purged") {
 		t.Fatalf("restored log: exit %d %s %s", code, out, errOut)
 	}
@@ -247,13 +248,7 @@ func TestEvalAndRulesCheck(t *testing.T) {
 // vouch for a log that goes on past it.
 func TestVerifyCatchesAHeadRolledBack(t *testing.T) {
 	cfg, dbPath := testConfig(t)
-	var lines []string
-	for i := range 6 {
-		lines = append(lines, fmt.Sprintf(`{"external_id":"%d","text":"Commentaire numéro %d"}`, i, i))
-	}
-	if code, _, errOut := run(t, "", "import", "--config", cfg, writeLines(t, lines...)); code != 0 {
-		t.Fatalf("import: exit %d: %s", code, errOut)
-	}
+	importNumbered(t, cfg, 6, "Commentaire numéro %d")
 	db := openSQLite(t, dbPath)
 	var hash3 string
 	if err := db.QueryRow(`SELECT hash FROM events WHERE seq = 3`).Scan(&hash3); err != nil {
