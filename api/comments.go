@@ -58,11 +58,8 @@ func readBody(c *gin.Context, max int64) ([]byte, error) {
 // encoding/json would silently turn it into U+FFFD and we would store a text
 // that nobody wrote.
 func decodeJSON(body []byte, v any) error {
-	if !utf8.Valid(body) {
-		return &Error{Status: http.StatusBadRequest, Code: "invalid_utf8", Message: "request body is not valid UTF-8"}
-	}
-	if HasLoneSurrogate(body) {
-		return &Error{Status: http.StatusBadRequest, Code: "invalid_utf8", Message: `request body has an unpaired surrogate escape (such as \ud800), which is not a character`}
+	if err := CheckJSONText(body); err != nil {
+		return &Error{Status: http.StatusBadRequest, Code: "invalid_utf8", Message: "request body: " + err.Error()}
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -74,6 +71,20 @@ func decodeJSON(body []byte, v any) error {
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return &Error{Status: http.StatusBadRequest, Code: "malformed_json", Message: "request body has data after the JSON object"}
+	}
+	return nil
+}
+
+// CheckJSONText refuses JSON text whose strings would not decode to the
+// characters sent: invalid UTF-8, or a \uXXXX escape of a lone surrogate
+// (encoding/json turns both into U+FFFD without a word). Every JSON intake
+// (HTTP, import, classify) calls it before decoding.
+func CheckJSONText(b []byte) error {
+	if !utf8.Valid(b) {
+		return errors.New("not valid UTF-8")
+	}
+	if HasLoneSurrogate(b) {
+		return errors.New(`an unpaired surrogate escape (such as \ud800) is not a character`)
 	}
 	return nil
 }

@@ -2,13 +2,16 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"strings"
+	"io"
 	"time"
 	"unicode/utf8"
 
+	"vigie/api"
 	"vigie/moderation"
 	"vigie/rules"
 )
@@ -26,23 +29,29 @@ func runClassify(ctx context.Context, env *Env, args []string) error {
 	}
 	a, b := rs.Windows()
 	recent := moderation.NewRecent(max(a, b))
-	in := bufio.NewScanner(env.Stdin)
-	in.Buffer(make([]byte, 64<<10), 4<<20)
+	lines := newLineReader(env.Stdin, maxImportLine)
 	out := bufio.NewWriter(env.Stdout)
 	defer out.Flush()
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
-	line := 0
-	for in.Scan() {
+	for line := 1; ; line++ {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		line++
-		raw := in.Text()
-		if strings.TrimSpace(raw) == "" {
-			continue
+		raw, _, err := lines.next()
+		switch {
+		case err == io.EOF:
+			return nil
+		case err != nil && !errors.Is(err, errLineTooLong):
+			return fmt.Errorf("line %d: %w", line, err) // the input itself failed
 		}
-		text, author, err := classifyInput(raw)
+		var text, author string
+		if err == nil {
+			if len(bytes.TrimSpace(raw)) == 0 {
+				continue
+			}
+			text, author, err = classifyInput(raw)
+		}
 		if err != nil {
 			// One bad line must not stop the stream: say which and go on.
 			fmt.Fprintf(env.Stderr, "line %d: %v\n", line, err)
@@ -59,17 +68,19 @@ func runClassify(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 	}
-	return in.Err()
 }
 
 // classifyInput reads one line: a JSON object with "text" (and optionally
 // "author":{"id"}) or, if it does not start with "{", the text itself.
-func classifyInput(raw string) (text, author string, err error) {
-	if !utf8.ValidString(raw) {
-		return "", "", fmt.Errorf("not valid UTF-8")
+func classifyInput(raw []byte) (text, author string, err error) {
+	if !bytes.HasPrefix(bytes.TrimSpace(raw), []byte("{")) {
+		if !utf8.Valid(raw) {
+			return "", "", errors.New("not valid UTF-8")
+		}
+		return string(raw), "", nil
 	}
-	if !strings.HasPrefix(strings.TrimSpace(raw), "{") {
-		return raw, "", nil
+	if err := api.CheckJSONText(raw); err != nil {
+		return "", "", err
 	}
 	var obj struct {
 		Text   *string `json:"text"`
@@ -77,7 +88,7 @@ func classifyInput(raw string) (text, author string, err error) {
 			ID string `json:"id"`
 		} `json:"author"`
 	}
-	if err := json.Unmarshal([]byte(raw), &obj); err != nil {
+	if err := json.Unmarshal(raw, &obj); err != nil {
 		return "", "", fmt.Errorf("malformed JSON: %v", err)
 	}
 	if obj.Text == nil {

@@ -267,3 +267,28 @@ func TestVerifyCatchesAHeadRolledBack(t *testing.T) {
 		}
 	}
 }
+
+// classify goes on past a bad line of any kind, naming it, like import.
+func TestClassifySkipsBadLinesOfEveryKind(t *testing.T) {
+	cfg, _ := testConfig(t)
+	in := strings.Join([]string{
+		"Bonjour à tous",
+		"caf\xe9",
+		`{"text":"bad \ud800 escape"}`,
+		strings.Repeat("a", 3<<20),
+		"Espèce de connard",
+	}, "\n") + "\n"
+	code, out, errOut := run(t, in, "classify", "--config", cfg)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 5 || !strings.Contains(lines[0], `"publish"`) || !strings.Contains(lines[4], `"refuse"`) {
+		t.Fatalf("want 5 answers, a verdict first and last:\n%.600s", out)
+	}
+	for i, want := range []string{"line 2: not valid UTF-8", "line 3: an unpaired surrogate", "line 4: line longer"} {
+		if !strings.Contains(errOut, want) || !strings.Contains(lines[i+1], `"error"`) {
+			t.Errorf("missing %q (stderr %q, line %q)", want, errOut, lines[i+1])
+		}
+	}
+}

@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/schollz/progressbar/v3"
 
@@ -195,11 +194,8 @@ func (l *lineReader) next() ([]byte, int, error) {
 }
 
 func parseImportLine(raw []byte, source string, line int) (moderation.NewComment, error) {
-	if !utf8.Valid(raw) {
-		return moderation.NewComment{}, errors.New("not valid UTF-8")
-	}
-	if api.HasLoneSurrogate(raw) {
-		return moderation.NewComment{}, errors.New(`an unpaired surrogate escape (such as \ud800) is not a character`)
+	if err := api.CheckJSONText(raw); err != nil {
+		return moderation.NewComment{}, err
 	}
 	var l importLine
 	if err := json.Unmarshal(raw, &l); err != nil {
