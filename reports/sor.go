@@ -91,10 +91,14 @@ func WriteSOR(ctx context.Context, w io.Writer, format string, src EventSource, 
 			if err != nil {
 				return err
 			}
+			line, err := checkedStatement(s)
+			if err != nil {
+				return fmt.Errorf("statement for event %d: %w", e.Seq, err)
+			}
 			if cw != nil {
 				err = cw.Write(sorRow(s))
 			} else {
-				err = writeJSONLine(w, s)
+				_, err = w.Write(line)
 			}
 			if err != nil {
 				return err
@@ -111,13 +115,22 @@ func WriteSOR(ctx context.Context, w io.Writer, format string, src EventSource, 
 	return nil
 }
 
-func writeJSONLine(w io.Writer, v any) error {
-	b, err := json.Marshal(v)
+// checkedStatement encodes a statement as one NDJSON line and checks it with
+// ValidateSOR as the database would read it, so an export never contains a
+// statement the Transparency Database would refuse.
+func checkedStatement(s map[string]any) ([]byte, error) {
+	b, err := json.Marshal(s)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	_, err = w.Write(append(b, '\n'))
-	return err
+	var back map[string]any
+	if err := json.Unmarshal(b, &back); err != nil {
+		return nil, err
+	}
+	if err := ValidateSOR(back); err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
 }
 
 // statement builds one statement from a refusal event. Only the policy,

@@ -86,7 +86,7 @@ func TestApproxOrdinaryWords(t *testing.T) {
 				n++
 				for _, h := range rs.words.find(normalise(w), nil) {
 					if h.approx != approxNone {
-						t.Errorf("%s: %q found approximately (kind %d) for %s", name, w, h.approx, rs.targetName(h.target))
+						t.Errorf("%s: %q found approximately (kind %d) for %s", name, w, h.approx, targetName(rs, h.target))
 					}
 				}
 			}
@@ -113,4 +113,12 @@ func TestEditOne(t *testing.T) {
 			t.Errorf("editOne(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
 		}
 	}
+}
+
+// targetName is the rule id or set name of a word-index target, for messages.
+func targetName(rs *Ruleset, t int32) string {
+	if int(t) < len(rs.rules) {
+		return rs.rules[t].id
+	}
+	return rs.sets[int(t)-len(rs.rules)]
 }

@@ -134,11 +134,3 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
-
-// targetName is the rule id or set name of a word-index target.
-func (rs *Ruleset) targetName(t int32) string {
-	if int(t) < len(rs.rules) {
-		return rs.rules[t].id
-	}
-	return rs.sets[int(t)-len(rs.rules)]
-}
