@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"strings"
 	"sync"
 	"unicode"
@@ -80,13 +78,26 @@ func (sc *scratch) release() {
 // not change it.
 func Fingerprint(text string) string { return fingerprint(normalise(text)) }
 
+// fingerprint is a 64-bit FNV-1a over the normalised tokens, in 16 hex
+// digits. It keys an in-memory window of recent texts, never stored: 64
+// bits keep accidental collisions out of reach for a day of comments, and
+// FNV costs a tenth of SHA-256 on every comment (it runs on the intake path).
 func fingerprint(nt *normText) string {
-	h := sha256.New()
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
 	for i := range nt.toks {
-		h.Write(nt.collapsedOrWord(i))
-		h.Write([]byte{' '})
+		for _, b := range nt.collapsedOrWord(i) {
+			h = (h ^ uint64(b)) * prime
+		}
+		h = (h ^ ' ') * prime
 	}
-	return hex.EncodeToString(h.Sum(nil))[:16]
+	var buf [16]byte
+	const digits = "0123456789abcdef"
+	for i := 15; i >= 0; i-- {
+		buf[i] = digits[h&0xf]
+		h >>= 4
+	}
+	return string(buf[:])
 }
 
 // classifier holds the state of one Classify call.
