@@ -1,0 +1,8 @@
+package i18n
+
+// enAreas are the English tables, in the same areas as frAreas.
+var enAreas = []map[string]string{enCommon}
+
+var enCommon = map[string]string{
+	"lang_name": "English",
+}

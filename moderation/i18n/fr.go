@@ -1,0 +1,8 @@
+package i18n
+
+// frAreas are the French tables, one per area of the product.
+var frAreas = []map[string]string{frCommon}
+
+var frCommon = map[string]string{
+	"lang_name": "Français",
+}
