@@ -15,22 +15,45 @@ import (
 // Service is the moderation pipeline: intake → classify → decide → one event.
 // It is safe for concurrent use; the ruleset is swapped atomically on reload.
 type Service struct {
-	store  Store
-	clock  Clock
-	limits Limits
-	rules  atomic.Pointer[rules.Ruleset]
-	recent *Recent
+	store    Store
+	clock    Clock
+	limits   Limits
+	rules    atomic.Pointer[rules.Ruleset]
+	recent   *Recent
+	platform PlatformPolicy
+	audit    sampler
+	lease    time.Duration
 }
 
 // Options configures a Service; zero fields take defaults.
 type Options struct {
 	Clock  Clock
 	Limits Limits
+	// Platform says what each decision asks of the comment's platform;
+	// nil: no source has a platform to act on.
+	Platform PlatformPolicy
+	// AuditRate is the share of automated decisions (refusals and
+	// publications alike) drawn at random for a blind audit, in [0, 1].
+	AuditRate float64
+	// Random draws the audit samples, uniform in [0, 1); nil: a
+	// cryptographically seeded source (a sample nobody can predict).
+	Random func() float64
+	// Lease is how long a claim on the review queue lasts unless renewed;
+	// zero: DefaultLease.
+	Lease time.Duration
 }
+
+// DefaultLease is how long a moderator holds a claimed comment: long enough
+// to read a thread, short enough that an abandoned claim soon returns.
+const DefaultLease = 5 * time.Minute
 
 // NewService builds the pipeline over a store and a compiled ruleset.
 func NewService(store Store, rs *rules.Ruleset, o Options) *Service {
-	s := &Service{store: store, clock: o.Clock, limits: o.Limits}
+	s := &Service{store: store, clock: o.Clock, limits: o.Limits, platform: o.Platform,
+		audit: newSampler(o.AuditRate, o.Random), lease: o.Lease}
+	if s.lease <= 0 {
+		s.lease = DefaultLease
+	}
 	if s.clock == nil {
 		s.clock = SystemClock{}
 	}
@@ -112,7 +135,13 @@ func (s *Service) Intake(ctx context.Context, n NewComment) (IntakeResult, error
 		c.Category = v.Category
 	}
 	e := s.verdictEvent(&c, 0, RouteRules, ActorSystem, &v, now)
-	ok, err := s.store.Intake(ctx, &c, e)
+	fx := Effects{Actions: s.actionsFor(&c, e)}
+	if c.Status == StatusPending {
+		fx.Review = reviewItemOf(&c, &v)
+	} else {
+		fx.Audit = s.audit.drawn()
+	}
+	ok, err := s.store.Intake(ctx, &c, e, fx)
 	if err != nil {
 		return IntakeResult{}, fmt.Errorf("intake: %w", err)
 	}
@@ -178,8 +207,16 @@ func (d Decision) validate() error {
 	return nil
 }
 
-// Decide applies a decision to a comment's current status and records it.
+// Decide applies a decision to a comment's current status and records it,
+// with what the decision owes the platform.
 func (s *Service) Decide(ctx context.Context, d Decision) (Event, error) {
+	return s.decide(ctx, d, Effects{})
+}
+
+// decide is Decide with the queue, appeal or audit effects of the route that
+// led to it; platform actions and the queue entry of a comment put back in
+// review are added here.
+func (s *Service) decide(ctx context.Context, d Decision, fx Effects) (Event, error) {
 	if err := d.validate(); err != nil {
 		return Event{}, fmt.Errorf("decide %d: %w", d.CommentID, err)
 	}
@@ -223,10 +260,22 @@ func (s *Service) Decide(ctx context.Context, d Decision) (Event, error) {
 	if err := e.Validate(); err != nil {
 		return Event{}, fmt.Errorf("decide %d: %w", d.CommentID, err)
 	}
-	if err := s.store.Transition(ctx, &e, nil); err != nil {
+	fx.Actions = s.actionsFor(&c, &e)
+	if e.To == StatusPending {
+		fx.Review = reviewItemOf(&c, c.Verdict)
+	}
+	if err := s.store.Transition(ctx, &e, nil, fx); err != nil {
 		return Event{}, fmt.Errorf("decide %d: %w", d.CommentID, err)
 	}
 	return e, nil
+}
+
+// actionsFor asks the platform policy what the event owes the platform.
+func (s *Service) actionsFor(c *Comment, e *Event) []PlatformAction {
+	if s.platform == nil {
+		return nil
+	}
+	return s.platform.ActionsFor(c, e)
 }
 
 // AuthorKey is how the rules know an author: "<source>:<author id>", or ""

@@ -72,9 +72,10 @@ const (
 	RoutePlatform                  // the platform told us (author deleted it)
 	RouteRecheck                   // own re-review by a moderator (not an audit sample)
 	RouteExternal                  // external request (authority, trusted flagger)
+	RouteUndo                      // a moderator took back their own decision within seconds
 )
 
-var routeNames = [...]string{"", "rules", "review", "appeal", "audit", "report", "edit", "platform", "recheck", "external"}
+var routeNames = [...]string{"", "rules", "review", "appeal", "audit", "report", "edit", "platform", "recheck", "external", "undo"}
 
 func (r Route) String() string {
 	if r < 0 || int(r) >= len(routeNames) {
@@ -84,7 +85,7 @@ func (r Route) String() string {
 }
 
 // Valid reports whether r is a known route.
-func (r Route) Valid() bool { return r >= RouteRules && r <= RouteExternal }
+func (r Route) Valid() bool { return r >= RouteRules && r <= RouteUndo }
 
 // ParseRoute reads a route name.
 func ParseRoute(v string) (Route, error) {
@@ -176,9 +177,19 @@ func (r Route) Confirms() bool {
 
 // CheckChange is CheckTransition extended with confirmations: from == to is
 // allowed on a route that Confirms, for an existing comment.
+//
+// An undo puts a decided comment back in the queue: only route undo may go
+// from published or refused back to pending (Service.Undo checks that it is
+// the actor's own decision, seconds old).
 func CheckChange(from, to Status, route Route) error {
 	if from == to && from.Valid() && from != StatusWithdrawn && route.Confirms() {
 		return nil
+	}
+	if route == RouteUndo {
+		if to == StatusPending && (from == StatusPublished || from == StatusRefused) {
+			return nil
+		}
+		return fmt.Errorf("undo %s → %s: %w", statusOrNew(from), to, ErrInvalidTransition)
 	}
 	return CheckTransition(from, to)
 }

@@ -15,11 +15,18 @@ type Store interface {
 	// the same (Source, ExternalID) exists it writes nothing, fills c with
 	// the stored comment and returns created=false. On success c.ID, e.Seq,
 	// e.PrevHash and e.Hash are set. It returns only after the commit.
-	Intake(ctx context.Context, c *Comment, e *Event) (created bool, err error)
+	// fx are written in the same transaction (nothing of them when the
+	// comment already existed).
+	Intake(ctx context.Context, c *Comment, e *Event, fx Effects) (created bool, err error)
 	// Transition applies a status change: the comment's current status must
 	// equal e.From (else ErrConflict), the change must be allowed, and patch
 	// (may be nil) updates the comment's text, verdict and category with it.
-	Transition(ctx context.Context, e *Event, patch *Patch) error
+	// fx are checked and written in the same transaction: a guard that fails
+	// (a live claim of another holder, an appeal or audit no longer open) is
+	// ErrConflict and writes nothing. Whatever fx says, a comment that
+	// leaves pending leaves the review queue, and a status change closes
+	// the comment's open audits and appeals as superseded.
+	Transition(ctx context.Context, e *Event, patch *Patch, fx Effects) error
 	// Comment returns a comment by id (ErrNotFound).
 	Comment(ctx context.Context, id int64) (Comment, error)
 	// CommentBySource returns a comment by its source id (ErrNotFound).
@@ -33,6 +40,28 @@ type Store interface {
 	// given time, and the text snapshots of their events; it returns how
 	// many comments it purged. Counts and hashes are unchanged.
 	Purge(ctx context.Context, before time.Time) (int, error)
+
+	QueueStore
+	AuditStore
+	AppealStore
+}
+
+// Effects are the writes that ride with an event in its transaction: they
+// commit with the status change or not at all. The zero value writes none.
+type Effects struct {
+	// Review is the queue entry of a comment that becomes pending.
+	Review *ReviewItem
+	// Audit samples this automated decision into the blind-audit queue.
+	Audit bool
+	// Actions are owed to the platform because of the event (outbox rows).
+	Actions []PlatformAction
+	// Claimant is who decides: another holder's live claim on the comment
+	// makes the decision a conflict. Empty: no claim is checked.
+	Claimant string
+	// AppealID closes this open appeal with the event (upheld or reinstated).
+	AppealID int64
+	// AuditID closes this open audit with the event (confirmed or overturned).
+	AuditID int64
 }
 
 // Patch is what a transition may change on the comment besides its status.

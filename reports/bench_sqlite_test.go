@@ -52,13 +52,13 @@ func TestSyncSQLiteLeanEqualsFull(t *testing.T) {
 			if e.From == 0 {
 				c := &moderation.Comment{Source: e.Source, ExternalID: fmt.Sprint(id), Status: e.To, Language: e.Language,
 					Category: e.Category, CreatedAt: e.At, ReceivedAt: e.At, UpdatedAt: e.At, Text: e.Text}
-				created, err := db.Intake(ctx, c, &e)
+				created, err := db.Intake(ctx, c, &e, moderation.Effects{})
 				if err == nil && (!created || c.ID != id) {
 					err = fmt.Errorf("comment %d stored as %d (created %v)", id, c.ID, created)
 				}
 				return err
 			}
-			return db.Transition(ctx, &e, nil)
+			return db.Transition(ctx, &e, nil, moderation.Effects{})
 		})
 		if err != nil {
 			t.Fatal(err)

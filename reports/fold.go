@@ -13,7 +13,7 @@ func reinstClass(r moderation.Route) uint8 {
 		return reinstAppeal
 	case moderation.RouteExternal:
 		return reinstExternal
-	case moderation.RouteEdit, moderation.RoutePlatform, moderation.RouteRules:
+	case moderation.RouteEdit, moderation.RoutePlatform, moderation.RouteRules, moderation.RouteUndo:
 		// An edit that fixes a refused comment changed the content; the
 		// refusal was not wrong. Neither the platform nor intake reinstate.
 		return reinstNone

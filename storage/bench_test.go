@@ -44,7 +44,7 @@ func BenchmarkIntake(b *testing.B) {
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
 					c, e := newComment(int(next.Add(1)), moderation.StatusPublished)
-					if _, err := db.Intake(context.Background(), c, e); err != nil {
+					if _, err := db.Intake(context.Background(), c, e, moderation.Effects{}); err != nil {
 						b.Error(err)
 						return
 					}

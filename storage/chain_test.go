@@ -26,7 +26,7 @@ func TestChainVerifiesAfterConcurrentWrites(t *testing.T) {
 					n := w*each + i
 					c, _ := newComment(n, moderation.StatusPending)
 					_, e := newComment(n, moderation.StatusPending)
-					if _, err := db.Intake(context.Background(), c, e); err != nil {
+					if _, err := db.Intake(context.Background(), c, e, moderation.Effects{}); err != nil {
 						t.Errorf("Intake %d: %v", n, err)
 						return
 					}
@@ -34,7 +34,7 @@ func TestChainVerifiesAfterConcurrentWrites(t *testing.T) {
 					if n%3 == 0 {
 						to = moderation.StatusRefused
 					}
-					if err := db.Transition(context.Background(), decision(c, moderation.StatusPending, to, t0.Add(time.Hour)), nil); err != nil {
+					if err := db.Transition(context.Background(), decision(c, moderation.StatusPending, to, t0.Add(time.Hour)), nil, moderation.Effects{}); err != nil {
 						t.Errorf("Transition %d: %v", n, err)
 						return
 					}
@@ -196,7 +196,7 @@ func TestInstancesShareOneChain(t *testing.T) {
 				wg.Go(func() {
 					for n := range comments {
 						c, e := newComment(n, moderation.StatusPending)
-						ok, err := db.Intake(context.Background(), c, e)
+						ok, err := db.Intake(context.Background(), c, e, moderation.Effects{})
 						if err != nil {
 							t.Errorf("Intake %d: %v", n, err)
 							return

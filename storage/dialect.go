@@ -140,7 +140,8 @@ func openSQLiteRetrying(dsn string) (*gorm.DB, error) {
 	}
 }
 
-// openPostgres opens a small write pool (the writer goroutine, plus purge
+// openPostgres opens a small write pool (the writer goroutine, plus claims,
+// accounts, purge
 // and migrations) apart from the read pool, so a burst of reads never makes
 // the writer wait for a connection.
 func openPostgres(cfg Config) (w, r *gorm.DB, err error) {
@@ -156,7 +157,7 @@ func openPostgres(cfg Config) (w, r *gorm.DB, err error) {
 		closeGorm(w)
 		return nil, nil, err
 	}
-	if err := sizePool(w, 2); err != nil {
+	if err := sizePool(w, 4); err != nil {
 		return nil, nil, err
 	}
 	if err := sizePool(r, cfg.MaxOpenConns); err != nil {

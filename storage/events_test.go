@@ -21,7 +21,7 @@ func TestEventsAfterLean(t *testing.T) {
 			c, _ := mustIntake(t, db, i, moderation.StatusPending)
 			e := decision(c, moderation.StatusPending, moderation.StatusRefused, t0.Add(time.Hour))
 			e.RuleIDs = []string{"insult.idiot", "fr.vulgar"}
-			if err := db.Transition(ctx, e, nil); err != nil {
+			if err := db.Transition(ctx, e, nil, moderation.Effects{}); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -81,7 +81,7 @@ func newComment(i int, st moderation.Status) (*moderation.Comment, *moderation.E
 func mustIntake(t *testing.T, db *DB, i int, st moderation.Status) (*moderation.Comment, *moderation.Event) {
 	t.Helper()
 	c, e := newComment(i, st)
-	created, err := db.Intake(context.Background(), c, e)
+	created, err := db.Intake(context.Background(), c, e, moderation.Effects{})
 	if err != nil || !created {
 		t.Fatalf("Intake(%d) = %v, %v; want created", i, created, err)
 	}

@@ -18,7 +18,7 @@ func TestIntakeCreatesCommentAndOneEvent(t *testing.T) {
 		ctx := context.Background()
 		c, e := newComment(1, moderation.StatusRefused)
 		want := *c
-		created, err := db.Intake(ctx, c, e)
+		created, err := db.Intake(ctx, c, e, moderation.Effects{})
 		if err != nil || !created {
 			t.Fatalf("Intake = %v, %v; want created", created, err)
 		}
@@ -67,7 +67,7 @@ func TestIntakeDuplicateWritesNothing(t *testing.T) {
 		// A retried delivery: same source id, other content.
 		c, e := newComment(1, moderation.StatusRefused)
 		c.Text = "something else"
-		created, err := db.Intake(ctx, c, e)
+		created, err := db.Intake(ctx, c, e, moderation.Effects{})
 		if err != nil || created {
 			t.Fatalf("second Intake = %v, %v; want not created, no error", created, err)
 		}
@@ -99,7 +99,7 @@ func TestIntakeConcurrentDuplicatesMakeOneComment(t *testing.T) {
 		for range n {
 			wg.Go(func() {
 				c, e := newComment(7, moderation.StatusPending)
-				ok, err := db.Intake(context.Background(), c, e)
+				ok, err := db.Intake(context.Background(), c, e, moderation.Effects{})
 				mu.Lock()
 				defer mu.Unlock()
 				if err != nil {
@@ -138,7 +138,7 @@ func TestIntakeDuplicateInOneBatch(t *testing.T) {
 		for range 2 {
 			go func() {
 				c, e := newComment(3, moderation.StatusRefused)
-				ok, err := db.Intake(context.Background(), c, e)
+				ok, err := db.Intake(context.Background(), c, e, moderation.Effects{})
 				results <- result{c.ID, ok, err}
 			}()
 		}
@@ -173,7 +173,7 @@ func TestIntakeRejectsInconsistentInput(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c, e := newComment(i, moderation.StatusPublished)
 			tt.change(c, e)
-			_, err := db.Intake(context.Background(), c, e)
+			_, err := db.Intake(context.Background(), c, e, moderation.Effects{})
 			if err == nil {
 				t.Fatal("Intake accepted it")
 			}
@@ -200,7 +200,7 @@ func TestTimesRoundTripExactly(t *testing.T) {
 			c, e := newComment(i, moderation.StatusPending)
 			c.CreatedAt, c.ReceivedAt, c.UpdatedAt, e.At = at, at.Add(time.Nanosecond), at, at
 			in := *c
-			if _, err := db.Intake(ctx, c, e); err != nil {
+			if _, err := db.Intake(ctx, c, e, moderation.Effects{}); err != nil {
 				t.Fatal(err)
 			}
 			got, err := db.Comment(ctx, c.ID)

@@ -124,6 +124,74 @@ var migrations = []migration{
 		`CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
 		FOR EACH STATEMENT EXECUTE FUNCTION events_append_only()`,
 	}},
+	// Version 3 is the accounts step (users, sessions, personal tokens).
+	//
+	// The review queue, blind audits, appeals and the platform outbox. None
+	// of these rows is chained: they are work lists whose every outcome is
+	// an event. review_items mirrors the pending comments, with what the
+	// queue sorts and filters on, so a page of the queue reads one index.
+	{version: 4, name: "review queue, audits, appeals and outbox", statements: []string{
+		`CREATE TABLE review_items (
+			comment_id {{int}} PRIMARY KEY REFERENCES comments (id),
+			priority DOUBLE PRECISION NOT NULL,
+			score DOUBLE PRECISION NOT NULL DEFAULT 0,
+			category TEXT NOT NULL DEFAULT '',
+			language TEXT NOT NULL DEFAULT '',
+			source TEXT NOT NULL,
+			reason TEXT NOT NULL DEFAULT '',
+			fingerprint TEXT NOT NULL DEFAULT '',
+			received_at {{time}} NOT NULL,
+			holder TEXT NOT NULL DEFAULT '',
+			lease_until {{time}}
+		)`,
+		`CREATE INDEX review_items_order ON review_items (priority DESC, received_at, comment_id)`,
+		`CREATE INDEX review_items_fingerprint ON review_items (fingerprint)`,
+		`CREATE TABLE audits (
+			id {{id}},
+			comment_id {{int}} NOT NULL REFERENCES comments (id),
+			event_seq {{int}} NOT NULL,
+			sampled_at {{time}} NOT NULL,
+			state TEXT NOT NULL DEFAULT 'open',
+			holder TEXT NOT NULL DEFAULT '',
+			lease_until {{time}},
+			decided_by TEXT NOT NULL DEFAULT '',
+			decided_at {{time}},
+			decision_seq {{int}}
+		)`,
+		`CREATE INDEX audits_state ON audits (state, id)`,
+		`CREATE INDEX audits_comment ON audits (comment_id)`,
+		`CREATE TABLE appeals (
+			id {{id}},
+			comment_id {{int}} NOT NULL REFERENCES comments (id),
+			opened_at {{time}} NOT NULL,
+			opened_by TEXT NOT NULL,
+			statement TEXT NOT NULL DEFAULT '',
+			state TEXT NOT NULL DEFAULT 'open',
+			decided_by TEXT NOT NULL DEFAULT '',
+			decided_at {{time}},
+			decision_seq {{int}}
+		)`,
+		`CREATE INDEX appeals_state ON appeals (state, id)`,
+		// At most one open appeal per comment: a second is a conflict.
+		`CREATE UNIQUE INDEX appeals_one_open ON appeals (comment_id) WHERE state = 'open'`,
+		`CREATE TABLE outbox (
+			id {{id}},
+			comment_id {{int}} NOT NULL REFERENCES comments (id),
+			event_seq {{int}} NOT NULL,
+			source TEXT NOT NULL,
+			external_id TEXT NOT NULL,
+			action TEXT NOT NULL,
+			state TEXT NOT NULL DEFAULT 'pending',
+			attempts {{int}} NOT NULL DEFAULT 0,
+			next_at {{time}} NOT NULL,
+			last_error TEXT NOT NULL DEFAULT '',
+			holder TEXT NOT NULL DEFAULT '',
+			lease_until {{time}},
+			created_at {{time}} NOT NULL,
+			updated_at {{time}} NOT NULL
+		)`,
+		`CREATE INDEX outbox_due ON outbox (state, next_at, id)`,
+	}},
 }
 
 // schemaVersion is the version this binary expects.

@@ -15,7 +15,7 @@ func TestMigrationsAreIdempotentOnReopen(t *testing.T) {
 			t.Fatal(err)
 		}
 		c, e := newComment(1, moderation.StatusPublished)
-		if _, err := db.Intake(ctx, c, e); err != nil {
+		if _, err := db.Intake(ctx, c, e, moderation.Effects{}); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.Close(); err != nil {

@@ -21,7 +21,7 @@ func TestPurgeErasesPersonalDataAndKeepsTheChain(t *testing.T) {
 		old1, _ := mustIntake(t, db, 1, moderation.StatusPending)  // received t0+1s
 		old2, _ := mustIntake(t, db, 2, moderation.StatusRefused)  // t0+2s
 		kept, _ := mustIntake(t, db, 10, moderation.StatusPending) // t0+10s
-		if err := db.Transition(ctx, decision(old1, moderation.StatusPending, moderation.StatusPublished, t0.Add(time.Hour)), nil); err != nil {
+		if err := db.Transition(ctx, decision(old1, moderation.StatusPending, moderation.StatusPublished, t0.Add(time.Hour)), nil, moderation.Effects{}); err != nil {
 			t.Fatal(err)
 		}
 		before := t0.Add(5 * time.Second).In(time.FixedZone("X", 7*3600)) // any zone

@@ -47,7 +47,7 @@ func TestTransition(t *testing.T) {
 				if tt.missing {
 					e.CommentID = 1 << 40
 				}
-				err := db.Transition(ctx, e, nil)
+				err := db.Transition(ctx, e, nil, moderation.Effects{})
 				wantErr(t, err, tt.wantErr)
 				got, err := db.Comment(ctx, c.ID)
 				if err != nil {
@@ -97,7 +97,7 @@ func TestTransitionAppliesPatch(t *testing.T) {
 		e := decision(c, moderation.StatusPublished, moderation.StatusRefused, t0.Add(time.Hour))
 		e.Route, e.Actor, e.Automation, e.Category, e.Text, e.Verdict = moderation.RouteEdit, moderation.ActorSystem, moderation.AutomationFull, "insult", text, v
 		e.TextDigest = moderation.Digest(c.Salt, text)
-		if err := db.Transition(ctx, e, &moderation.Patch{Text: &text, Verdict: v, Language: &lang}); err != nil {
+		if err := db.Transition(ctx, e, &moderation.Patch{Text: &text, Verdict: v, Language: &lang}, moderation.Effects{}); err != nil {
 			t.Fatal(err)
 		}
 		got, err := db.Comment(ctx, c.ID)

@@ -16,14 +16,18 @@ import (
 // Intake stores a new comment with its first event (see moderation.Store).
 // Times are truncated to microseconds before sealing, so the hash of the
 // event read back always matches.
-func (db *DB) Intake(ctx context.Context, c *moderation.Comment, e *moderation.Event) (bool, error) {
+func (db *DB) Intake(ctx context.Context, c *moderation.Comment, e *moderation.Event, fx moderation.Effects) (bool, error) {
 	if c == nil || e == nil {
 		return false, fmt.Errorf("intake: %w", moderation.Errorf(moderation.ErrInvalid, "", "intake needs a comment and an event"))
 	}
 	r, err := newIntakeRequest(c, e)
+	if err == nil {
+		err = checkEffects(fx)
+	}
 	if err != nil {
 		return false, fmt.Errorf("intake %s/%s: %w", c.Source, c.ExternalID, err)
 	}
+	r.fx = fx
 	o := db.writer.do(ctx, r)
 	if o.err != nil {
 		return false, fmt.Errorf("intake %s/%s: %w", c.Source, c.ExternalID, o.err)
@@ -41,14 +45,18 @@ func (db *DB) Intake(ctx context.Context, c *moderation.Comment, e *moderation.E
 }
 
 // Transition applies a status change with its event (see moderation.Store).
-func (db *DB) Transition(ctx context.Context, e *moderation.Event, patch *moderation.Patch) error {
+func (db *DB) Transition(ctx context.Context, e *moderation.Event, patch *moderation.Patch, fx moderation.Effects) error {
 	if e == nil {
 		return fmt.Errorf("transition: %w", moderation.Errorf(moderation.ErrInvalid, "", "transition needs an event"))
 	}
 	r, err := newTransitionRequest(e, patch)
+	if err == nil {
+		err = checkEffects(fx)
+	}
 	if err != nil {
 		return fmt.Errorf("transition %d: %w", e.CommentID, err)
 	}
+	r.fx = fx
 	o := db.writer.do(ctx, r)
 	if o.err != nil {
 		return fmt.Errorf("transition %d: %w", e.CommentID, o.err)
@@ -199,6 +207,9 @@ func (w *writer) intake(tx *gorm.DB, r *request, head *chainHeadRow) (outcome, e
 	if err := w.appendEvent(tx, r, &e, head); err != nil {
 		return outcome{}, err
 	}
+	if err := w.writeEffects(tx, &r.fx, &e); err != nil {
+		return outcome{}, err
+	}
 	// The caller already has the comment; it needs only its new id.
 	return outcome{created: true, comment: moderation.Comment{ID: row.ID}, event: e}, nil
 }
@@ -218,10 +229,16 @@ func (w *writer) transition(tx *gorm.DB, r *request, head *chainHeadRow) (outcom
 	if status != e.From.String() {
 		return outcome{err: fmt.Errorf("status is %s, not %s: %w", status, e.From, moderation.ErrConflict)}, nil
 	}
+	if refusal, err := w.guardEffects(tx, &r.fx, &e); err != nil || refusal != nil {
+		return outcome{err: refusal}, err
+	}
 	if err := tx.Model(&commentRow{}).Where("id = ?", e.CommentID).Updates(r.patch).Error; err != nil {
 		return outcome{}, fmt.Errorf("update comment: %w", err)
 	}
 	if err := w.appendEvent(tx, r, &e, head); err != nil {
+		return outcome{}, err
+	}
+	if err := w.writeEffects(tx, &r.fx, &e); err != nil {
 		return outcome{}, err
 	}
 	return outcome{event: e}, nil
@@ -288,6 +305,7 @@ const eventColumns = 20
 type writeSQL struct {
 	head, setHead, status, insertComment string
 	insertEvents                         [8]string // [k] inserts 1<<k events: 1 … 128
+	effects                              effectSQL
 }
 
 func newWriteSQL(d dialect) writeSQL {
@@ -296,6 +314,7 @@ func newWriteSQL(d dialect) writeSQL {
 		setHead:       d.bind(`UPDATE chain_head SET seq = ?, hash = ? WHERE id = 1`),
 		status:        d.bind(`SELECT status FROM comments WHERE id = ?`),
 		insertComment: d.bind(insertCommentSQL),
+		effects:       newEffectSQL(d),
 	}
 	for k := range s.insertEvents {
 		s.insertEvents[k] = d.bind(insertEventsSQL(1 << k))

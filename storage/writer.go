@@ -48,8 +48,9 @@ type request struct {
 	event    moderation.Event // the event to seal
 	verdict  *string          // the event's verdict snapshot, encoded by the caller
 	patch    map[string]any   // transition: the comment columns to set
-	taken    atomic.Bool      // set by whoever decides first: writer (claims) or caller (gives up)
-	done     chan outcome     // buffered: the writer never blocks on an answer
+	fx       moderation.Effects
+	taken    atomic.Bool  // set by whoever decides first: writer (claims) or caller (gives up)
+	done     chan outcome // buffered: the writer never blocks on an answer
 }
 
 type outcome struct {

@@ -37,7 +37,7 @@ func TestCloseDrainsQueuedRequests(t *testing.T) {
 		for i := range n {
 			go func() {
 				c, e := newComment(i, moderation.StatusPublished)
-				created, err := db.Intake(context.Background(), c, e)
+				created, err := db.Intake(context.Background(), c, e, moderation.Effects{})
 				if err == nil && !created {
 					err = errors.New("not created")
 				}
@@ -54,7 +54,7 @@ func TestCloseDrainsQueuedRequests(t *testing.T) {
 			}
 		}
 		c, e := newComment(n, moderation.StatusPublished)
-		_, err = db.Intake(context.Background(), c, e)
+		_, err = db.Intake(context.Background(), c, e, moderation.Effects{})
 		wantErr(t, err, moderation.ErrUnavailable)
 		wantErr(t, db.Ping(context.Background()), moderation.ErrUnavailable)
 
@@ -74,7 +74,7 @@ func TestRequestWhoseContextEndsBeforeItsBatchIsSkipped(t *testing.T) {
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()
 	c, e := newComment(1, moderation.StatusPublished)
-	_, err := db.Intake(cancelled, c, e)
+	_, err := db.Intake(cancelled, c, e, moderation.Effects{})
 	wantErr(t, err, context.Canceled)
 
 	// The second request waits in the batch the first one opened; its
@@ -82,7 +82,7 @@ func TestRequestWhoseContextEndsBeforeItsBatchIsSkipped(t *testing.T) {
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		c, e := newComment(2, moderation.StatusPublished)
-		if _, err := db.Intake(context.Background(), c, e); err != nil {
+		if _, err := db.Intake(context.Background(), c, e, moderation.Effects{}); err != nil {
 			t.Errorf("first request: %v", err)
 		}
 	})
@@ -91,7 +91,7 @@ func TestRequestWhoseContextEndsBeforeItsBatchIsSkipped(t *testing.T) {
 	defer cancel()
 	c, e = newComment(3, moderation.StatusPublished)
 	start := time.Now()
-	_, err = db.Intake(ctx, c, e)
+	_, err = db.Intake(ctx, c, e, moderation.Effects{})
 	wantErr(t, err, context.DeadlineExceeded)
 	if waited := time.Since(start); waited > 200*time.Millisecond {
 		t.Errorf("caller waited %s for the batch after its context ended", waited)
@@ -123,7 +123,7 @@ func TestFailingRequestDoesNotFailItsBatch(t *testing.T) {
 		for i := range n {
 			wg.Go(func() {
 				c, e := newComment(i, moderation.StatusPending)
-				_, errs[i] = db.Intake(context.Background(), c, e)
+				_, errs[i] = db.Intake(context.Background(), c, e, moderation.Effects{})
 			})
 		}
 		wg.Wait()
@@ -164,7 +164,7 @@ func TestFailingGroupedInsertFindsTheCulprit(t *testing.T) {
 		for i := range errs {
 			wg.Go(func() {
 				c, e := newComment(i, moderation.StatusPublished)
-				_, errs[i] = db.Intake(context.Background(), c, e)
+				_, errs[i] = db.Intake(context.Background(), c, e, moderation.Effects{})
 			})
 		}
 		wg.Wait()
@@ -189,7 +189,7 @@ func TestConflictingTransitionsInOneBatch(t *testing.T) {
 		errs := make(chan error, 2)
 		for _, to := range []moderation.Status{moderation.StatusPublished, moderation.StatusRefused} {
 			go func() {
-				errs <- db.Transition(context.Background(), decision(c, moderation.StatusPending, to, t0.Add(time.Hour)), nil)
+				errs <- db.Transition(context.Background(), decision(c, moderation.StatusPending, to, t0.Add(time.Hour)), nil, moderation.Effects{})
 			}()
 		}
 		var ok, conflicts int
@@ -219,7 +219,7 @@ func TestNegativeBatchWaitCommitsEachRequest(t *testing.T) {
 	for i := range 20 {
 		wg.Go(func() {
 			c, e := newComment(i, moderation.StatusPublished)
-			if _, err := db.Intake(context.Background(), c, e); err != nil {
+			if _, err := db.Intake(context.Background(), c, e, moderation.Effects{}); err != nil {
 				t.Errorf("Intake: %v", err)
 			}
 		})
@@ -244,7 +244,7 @@ func TestFailedBatchFailsEveryRequestAsUnavailable(t *testing.T) {
 		for i := range 5 {
 			wg.Go(func() {
 				c, e := newComment(i, moderation.StatusPublished)
-				_, err := db.Intake(context.Background(), c, e)
+				_, err := db.Intake(context.Background(), c, e, moderation.Effects{})
 				if !errors.Is(err, moderation.ErrUnavailable) {
 					t.Errorf("Intake %d = %v, want ErrUnavailable", i, err)
 				}

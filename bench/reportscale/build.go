@@ -625,7 +625,7 @@ func cmpOr(a, b string) string {
 func (g *generator) do(ctx context.Context, w work) result {
 	if w.step == nil {
 		c, mc, e := g.newComment(w.idx)
-		created, err := g.db.Intake(ctx, mc, e)
+		created, err := g.db.Intake(ctx, mc, e, moderation.Effects{})
 		if err == nil && !created {
 			err = fmt.Errorf("comment %d already existed", w.idx)
 		}
@@ -635,7 +635,7 @@ func (g *generator) do(ctx context.Context, w work) result {
 	}
 	s := w.step
 	e, patch := g.event(s)
-	if err := g.db.Transition(ctx, e, patch); err != nil {
+	if err := g.db.Transition(ctx, e, patch, moderation.Effects{}); err != nil {
 		return result{c: s.c, err: fmt.Errorf("comment %d %s → %s (%s): %w", s.c.id, e.From, e.To, e.Route, err)}
 	}
 	c := s.c

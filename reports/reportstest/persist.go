@@ -29,7 +29,7 @@ func Persist(ctx context.Context, store moderation.Store, evs []moderation.Event
 			e.Text = c.Text
 			e.TextDigest = moderation.Digest(salt, c.Text)
 			e.AuthorDigest = moderation.Digest(salt, c.Author.ID, c.Author.Name)
-			if _, err := store.Intake(ctx, &c, &e); err != nil {
+			if _, err := store.Intake(ctx, &c, &e, moderation.Effects{}); err != nil {
 				return fmt.Errorf("persist comment %d: %w", gen, err)
 			}
 			ids[gen] = c.ID
@@ -40,7 +40,7 @@ func Persist(ctx context.Context, store moderation.Store, evs []moderation.Event
 			return fmt.Errorf("persist: event for comment %d before its receipt", e.CommentID)
 		}
 		e.CommentID = id
-		if err := store.Transition(ctx, &e, nil); err != nil {
+		if err := store.Transition(ctx, &e, nil, moderation.Effects{}); err != nil {
 			return fmt.Errorf("persist transition of comment %d: %w", id, err)
 		}
 	}

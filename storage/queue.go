@@ -1,0 +1,171 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"vigie/moderation"
+)
+
+// The review queue. Reads go to the read pool; claims are short write
+// transactions on the write pool, beside the event writer: on SQLite the
+// one write connection serialises them with the writer's batches, on
+// PostgreSQL FOR UPDATE SKIP LOCKED lets concurrent claimers (in several
+// processes) each take a different row without waiting for one another.
+
+const reviewColumns = `ri.comment_id, ri.priority, ri.score, ri.category, ri.language, ri.source, ri.reason,
+	ri.fingerprint, ri.received_at, ri.holder, ri.lease_until`
+
+// queueOrder is the queue's order; the index review_items_order serves it.
+const queueOrder = ` ORDER BY ri.priority DESC, ri.received_at, ri.comment_id`
+
+func scanReviewItem(sc interface{ Scan(...any) error }) (moderation.ReviewItem, error) {
+	var it moderation.ReviewItem
+	var until sql.NullTime
+	err := sc.Scan(&it.CommentID, &it.Priority, &it.Score, &it.Category, &it.Language, &it.Source, &it.Reason,
+		&it.Fingerprint, &it.ReceivedAt, &it.Holder, &until)
+	if until.Valid {
+		it.LeaseUntil = until.Time.UTC()
+	}
+	it.ReceivedAt = it.ReceivedAt.UTC()
+	return it, err
+}
+
+// queueWhere builds the filter's WHERE clause and arguments (? placeholders).
+func queueWhere(f moderation.QueueFilter) (string, []any) {
+	var conds []string
+	var args []any
+	add := func(cond string, vals ...any) { conds = append(conds, cond); args = append(args, vals...) }
+	if f.Category != "" {
+		add("ri.category = ?", f.Category)
+	}
+	if f.Language != "" {
+		add("ri.language = ?", f.Language)
+	}
+	if f.Source != "" {
+		add("ri.source = ?", f.Source)
+	}
+	if f.Reason != "" {
+		add("ri.reason = ?", f.Reason)
+	}
+	if f.Fingerprint != "" {
+		add("ri.fingerprint = ?", f.Fingerprint)
+	}
+	if f.AuthorID != "" {
+		add("ri.comment_id IN (SELECT id FROM comments WHERE source = ? AND author_id = ?)", f.Source, f.AuthorID)
+	}
+	if f.Unclaimed {
+		add("(ri.holder = '' OR ri.lease_until IS NULL OR ri.lease_until <= ?)", moderation.TruncateTime(f.Now))
+	}
+	if a := f.After; a != nil {
+		add("(ri.priority < ? OR (ri.priority = ? AND (ri.received_at > ? OR (ri.received_at = ? AND ri.comment_id > ?))))",
+			a.Priority, a.Priority, a.ReceivedAt, a.ReceivedAt, a.CommentID)
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// Queue lists review items by priority.
+func (db *DB) Queue(ctx context.Context, f moderation.QueueFilter) ([]moderation.ReviewItem, error) {
+	where, args := queueWhere(f)
+	q := db.dialect.bind(`SELECT ` + reviewColumns + ` FROM review_items ri` + where + queueOrder + fmt.Sprintf(` LIMIT %d`, queuePage(f.Limit)))
+	sqlDB, err := db.r.DB()
+	if err != nil {
+		return nil, fmt.Errorf("queue: %w", err)
+	}
+	rows, err := sqlDB.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("queue: %w", err)
+	}
+	defer rows.Close()
+	var out []moderation.ReviewItem
+	for rows.Next() {
+		it, err := scanReviewItem(rows)
+		if err != nil {
+			return nil, fmt.Errorf("queue: %w", err)
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// queuePage bounds a page of the queue.
+func queuePage(limit int) int {
+	if limit <= 0 {
+		return 50
+	}
+	return min(limit, 1000)
+}
+
+// ReviewItem returns one comment's queue entry.
+func (db *DB) ReviewItem(ctx context.Context, commentID int64) (moderation.ReviewItem, error) {
+	sqlDB, err := db.r.DB()
+	if err != nil {
+		return moderation.ReviewItem{}, err
+	}
+	row := sqlDB.QueryRowContext(ctx, db.dialect.bind(`SELECT `+reviewColumns+` FROM review_items ri WHERE ri.comment_id = ?`), commentID)
+	it, err := scanReviewItem(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return it, fmt.Errorf("review item %d: %w", commentID, moderation.ErrNotFound)
+	}
+	if err != nil {
+		return it, fmt.Errorf("review item %d: %w", commentID, err)
+	}
+	return it, nil
+}
+
+// QueueStats counts the queue.
+func (db *DB) QueueStats(ctx context.Context, now time.Time) (moderation.QueueStats, error) {
+	var st moderation.QueueStats
+	var oldest sql.NullTime
+	sqlDB, err := db.r.DB()
+	if err != nil {
+		return st, err
+	}
+	// MIN over a DATETIME column comes back as text from SQLite: read the
+	// oldest row through the index instead.
+	err = sqlDB.QueryRowContext(ctx, db.dialect.bind(`SELECT COUNT(*), COALESCE(SUM(CASE WHEN holder <> '' AND lease_until > ? THEN 1 ELSE 0 END), 0) FROM review_items`),
+		moderation.TruncateTime(now)).Scan(&st.Depth, &st.Claimed)
+	if err != nil {
+		return st, fmt.Errorf("queue stats: %w", err)
+	}
+	err = sqlDB.QueryRowContext(ctx, `SELECT received_at FROM review_items ORDER BY received_at LIMIT 1`).Scan(&oldest)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return st, fmt.Errorf("queue stats: %w", err)
+	}
+	if oldest.Valid {
+		st.Oldest = oldest.Time.UTC()
+	}
+	return st, nil
+}
+
+// QueueGroups lists texts with several pending copies, largest first.
+func (db *DB) QueueGroups(ctx context.Context, limit int) ([]moderation.QueueGroup, error) {
+	sqlDB, err := db.r.DB()
+	if err != nil {
+		return nil, err
+	}
+	rows, err := sqlDB.QueryContext(ctx, fmt.Sprintf(`SELECT ri.fingerprint, COUNT(*), COUNT(DISTINCT c.author_id), MIN(ri.comment_id)
+		FROM review_items ri JOIN comments c ON c.id = ri.comment_id
+		WHERE ri.fingerprint <> '' GROUP BY ri.fingerprint HAVING COUNT(*) > 1
+		ORDER BY COUNT(*) DESC, MIN(ri.comment_id) LIMIT %d`, queuePage(limit)))
+	if err != nil {
+		return nil, fmt.Errorf("queue groups: %w", err)
+	}
+	defer rows.Close()
+	var out []moderation.QueueGroup
+	for rows.Next() {
+		var g moderation.QueueGroup
+		if err := rows.Scan(&g.Fingerprint, &g.Count, &g.Authors, &g.Sample); err != nil {
+			return nil, fmt.Errorf("queue groups: %w", err)
+		}
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
