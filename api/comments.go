@@ -278,19 +278,7 @@ func (s *Server) getComment(c *gin.Context) error {
 		Purged: !cm.PurgedAt.IsZero(), Verdict: cm.Verdict, Events: make([]eventJSON, 0, len(evs)),
 	}
 	for _, e := range evs {
-		from := "new"
-		if e.From != 0 {
-			from = e.From.String()
-		}
-		ids := e.RuleIDs
-		if ids == nil {
-			ids = []string{}
-		}
-		out.Events = append(out.Events, eventJSON{
-			Seq: e.Seq, At: e.At, Actor: e.Actor, From: from, To: e.To.String(), Route: e.Route.String(),
-			Automation: e.Automation.String(), Category: e.Category, RuleIDs: ids,
-			RulesetVersion: e.RulesetVersion, Note: e.Note, PrevHash: e.PrevHash, Hash: e.Hash,
-		})
+		out.Events = append(out.Events, toEventJSON(e))
 	}
 	c.JSON(http.StatusOK, out)
 	return nil

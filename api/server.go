@@ -15,36 +15,50 @@ import (
 
 // Deps is what the HTTP server needs; cmd/vigie wires it.
 type Deps struct {
-	Service      *moderation.Service
-	Tokens       *Tokens
+	Service *moderation.Service
+	Tokens  *Tokens
+	// Accounts signs moderators in; nil leaves the UI and its API closed.
+	Accounts     *moderation.Accounts
 	Log          *slog.Logger
 	MaxBodyBytes int64
 	// Ping reports whether the database answers (for /healthz).
 	Ping func(context.Context) error
 	// WriteStats, when set, exports the storage writer's counters.
 	WriteStats WriteStats
+	// Reporting gives the admin pages the report and the statements of
+	// reasons; zero leaves them out.
+	Reporting Reporting
+	// RulesAdmin lets the admin page try candidate rules.
+	RulesAdmin RulesAdmin
 	// Mount adds more routes (the public pages) to the router.
 	Mount []func(gin.IRouter)
 }
 
 // Server holds the router and its dependencies.
 type Server struct {
-	svc     *moderation.Service
-	tokens  *Tokens
-	log     *slog.Logger
-	maxBody int64
-	ping    func(context.Context) error
-	metrics *metrics
-	engine  *gin.Engine
+	svc        *moderation.Service
+	tokens     *Tokens
+	accounts   *moderation.Accounts
+	log        *slog.Logger
+	maxBody    int64
+	ping       func(context.Context) error
+	metrics    *metrics
+	engine     *gin.Engine
+	ui         uiPages
+	reporting  Reporting
+	rulesAdmin RulesAdmin
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
 
 // New builds the HTTP handler.
 func New(d Deps) *Server {
-	s := &Server{svc: d.Service, tokens: d.Tokens, log: d.Log, maxBody: d.MaxBodyBytes, ping: d.Ping, metrics: newMetrics(d.WriteStats)}
+	s := &Server{svc: d.Service, tokens: d.Tokens, accounts: d.Accounts, log: d.Log, maxBody: d.MaxBodyBytes, ping: d.Ping, metrics: newMetrics(d.WriteStats), ui: parseUI(), reporting: d.Reporting, rulesAdmin: d.RulesAdmin}
 	if s.log == nil {
 		s.log = slog.Default()
+	}
+	if s.svc != nil {
+		s.metrics.reg.MustRegister(newQueueCollector(s.svc))
 	}
 	if s.tokens == nil {
 		s.tokens = NewTokens(nil)
@@ -54,7 +68,7 @@ func New(d Deps) *Server {
 	}
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
-	r.Use(requestIDs(), s.accessLog(), s.recovery(), securityHeaders())
+	r.Use(requestIDs(), s.accessLog(), s.recovery(), securityHeaders(), s.authenticate())
 	r.NoRoute(func(c *gin.Context) {
 		s.abort(c, &Error{Status: http.StatusNotFound, Code: "not_found", Message: "no such route"})
 	})
@@ -69,8 +83,9 @@ func New(d Deps) *Server {
 	{
 		authed := v1.Group("", s.requireToken())
 		authed.POST("/comments", s.handle(s.postComment))
-		authed.GET("/comments/:id", s.handle(s.getComment))
 	}
+	v1.GET("/comments/:id", s.intakeOrUser(moderation.PermRead), s.handle(s.getComment))
+	s.mountModeration(r)
 	for _, m := range d.Mount {
 		m(r)
 	}

@@ -132,3 +132,6 @@ func (s *Service) DecideAudit(ctx context.Context, actor string, auditID int64, 
 	}
 	return AuditOutcome{Event: e, Overturned: e.From != e.To}, nil
 }
+
+// Claimed reports whether somebody holds the audit at now.
+func (a Audit) Claimed(now time.Time) bool { return a.Holder != "" && a.LeaseUntil.After(now) }

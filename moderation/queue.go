@@ -94,4 +94,10 @@ type QueueStore interface {
 	ClaimComments(ctx context.Context, holder string, ids []int64, now, until time.Time) ([]ReviewItem, error)
 	// Release gives up holder's claims on these comments (others' stay).
 	Release(ctx context.Context, holder string, ids []int64) error
+	// CommentsByID returns the comments with these ids; missing ones are
+	// absent from the map (a page of the queue reads its comments at once).
+	CommentsByID(ctx context.Context, ids []int64) (map[int64]Comment, error)
+	// AuthorCounts counts one author's comments by status (the author's
+	// history a moderator weighs); an empty author id counts nothing.
+	AuthorCounts(ctx context.Context, source, authorID string) (map[Status]int64, error)
 }

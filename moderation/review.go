@@ -60,16 +60,19 @@ func (s *Service) Queue(ctx context.Context, f QueueFilter) ([]QueueEntry, error
 }
 
 func (s *Service) entries(ctx context.Context, items []ReviewItem) ([]QueueEntry, error) {
+	ids := make([]int64, len(items))
+	for i, it := range items {
+		ids[i] = it.CommentID
+	}
+	cs, err := s.store.CommentsByID(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("queue: %w", err)
+	}
 	out := make([]QueueEntry, 0, len(items))
 	for _, it := range items {
-		c, err := s.store.Comment(ctx, it.CommentID)
-		if errors.Is(err, ErrNotFound) {
-			continue // decided between the two reads
+		if c, ok := cs[it.CommentID]; ok { // else decided between the two reads
+			out = append(out, QueueEntry{Item: it, Comment: c})
 		}
-		if err != nil {
-			return nil, fmt.Errorf("queue: %w", err)
-		}
-		out = append(out, QueueEntry{Item: it, Comment: c})
 	}
 	return out, nil
 }

@@ -303,3 +303,6 @@ func contains(xs []string, x string) bool {
 	}
 	return false
 }
+
+// Now is the service's clock, for adapters that show leases and ages.
+func (s *Service) Now() time.Time { return s.clock.Now() }

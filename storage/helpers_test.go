@@ -25,7 +25,7 @@ func sqliteConfig(t *testing.T) Config {
 }
 
 // openDB opens the store and closes it when the test ends.
-func openDB(t *testing.T, cfg Config) *DB {
+func openDB(t testing.TB, cfg Config) *DB {
 	t.Helper()
 	db, err := Open(context.Background(), cfg, nil)
 	if err != nil {

@@ -146,6 +146,9 @@ var migrations = []migration{
 		)`,
 		`CREATE INDEX review_items_order ON review_items (priority DESC, received_at, comment_id)`,
 		`CREATE INDEX review_items_fingerprint ON review_items (fingerprint)`,
+		`CREATE INDEX review_items_lease ON review_items (lease_until)`,
+		// One author's comments: the author's history and pending comments.
+		`CREATE INDEX comments_author ON comments (source, author_id)`,
 		`CREATE TABLE audits (
 			id {{id}},
 			comment_id {{int}} NOT NULL REFERENCES comments (id),
@@ -191,6 +194,37 @@ var migrations = []migration{
 			updated_at {{time}} NOT NULL
 		)`,
 		`CREATE INDEX outbox_due ON outbox (state, next_at, id)`,
+	}},
+	{version: 5, name: "accounts, sessions and personal tokens", statements: []string{
+		`CREATE TABLE users (
+			id {{id}},
+			name TEXT NOT NULL,
+			role TEXT NOT NULL,
+			password_hash TEXT NOT NULL,
+			disabled {{int}} NOT NULL DEFAULT 0,
+			created_at {{time}} NOT NULL,
+			updated_at {{time}} NOT NULL,
+			CONSTRAINT users_name UNIQUE (name)
+		)`,
+		// Only digests of the cookie and API tokens are stored: a copy of
+		// the database opens no session.
+		`CREATE TABLE sessions (
+			digest TEXT PRIMARY KEY,
+			user_id {{int}} NOT NULL REFERENCES users (id),
+			csrf TEXT NOT NULL,
+			created_at {{time}} NOT NULL,
+			expires_at {{time}} NOT NULL
+		)`,
+		`CREATE INDEX sessions_user ON sessions (user_id)`,
+		`CREATE INDEX sessions_expiry ON sessions (expires_at)`,
+		`CREATE TABLE api_tokens (
+			id {{id}},
+			user_id {{int}} NOT NULL REFERENCES users (id),
+			digest TEXT NOT NULL,
+			label TEXT NOT NULL DEFAULT '',
+			created_at {{time}} NOT NULL,
+			CONSTRAINT api_tokens_digest UNIQUE (digest)
+		)`,
 	}},
 }
 

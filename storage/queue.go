@@ -130,7 +130,9 @@ func (db *DB) QueueStats(ctx context.Context, now time.Time) (moderation.QueueSt
 	}
 	// MIN over a DATETIME column comes back as text from SQLite: read the
 	// oldest row through the index instead.
-	err = sqlDB.QueryRowContext(ctx, db.dialect.bind(`SELECT COUNT(*), COALESCE(SUM(CASE WHEN holder <> '' AND lease_until > ? THEN 1 ELSE 0 END), 0) FROM review_items`),
+	// Two counts, each over an index: a CASE inside one SUM would read
+	// every row of a long queue on every page.
+	err = sqlDB.QueryRowContext(ctx, db.dialect.bind(`SELECT (SELECT COUNT(*) FROM review_items), (SELECT COUNT(*) FROM review_items WHERE lease_until > ?)`),
 		moderation.TruncateTime(now)).Scan(&st.Depth, &st.Claimed)
 	if err != nil {
 		return st, fmt.Errorf("queue stats: %w", err)
@@ -166,6 +168,36 @@ func (db *DB) QueueGroups(ctx context.Context, limit int) ([]moderation.QueueGro
 			return nil, fmt.Errorf("queue groups: %w", err)
 		}
 		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+// AuthorCounts counts one author's comments by status.
+func (db *DB) AuthorCounts(ctx context.Context, source, authorID string) (map[moderation.Status]int64, error) {
+	out := map[moderation.Status]int64{}
+	if authorID == "" {
+		return out, nil
+	}
+	sqlDB, err := db.r.DB()
+	if err != nil {
+		return nil, err
+	}
+	rows, err := sqlDB.QueryContext(ctx, db.dialect.bind(`SELECT status, COUNT(*) FROM comments WHERE source = ? AND author_id = ? GROUP BY status`), source, authorID)
+	if err != nil {
+		return nil, fmt.Errorf("author counts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var st string
+		var n int64
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, fmt.Errorf("author counts: %w", err)
+		}
+		s, err := moderation.ParseStatus(st)
+		if err != nil {
+			return nil, fmt.Errorf("author counts: %w", err)
+		}
+		out[s] = n
 	}
 	return out, rows.Err()
 }

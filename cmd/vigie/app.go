@@ -20,7 +20,9 @@ type App struct {
 	Log     *slog.Logger
 	DB      *storage.DB
 	Service *moderation.Service
-	getenv  func(string) string
+	// Accounts are the moderators' accounts, sessions and tokens.
+	Accounts *moderation.Accounts
+	getenv   func(string) string
 }
 
 // loadConfig reads the config and builds the logger.
@@ -72,8 +74,11 @@ func openApp(ctx context.Context, env *Env, path string) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("database: %w", err)
 	}
-	svc := moderation.NewService(db, rs, moderation.Options{Limits: moderation.Limits{MaxTextBytes: cfg.Intake.MaxTextBytes}})
-	return &App{Config: cfg, Log: log, DB: db, Service: svc, getenv: env.Getenv}, nil
+	svc := moderation.NewService(db, rs, moderation.Options{
+		Limits:    moderation.Limits{MaxTextBytes: cfg.Intake.MaxTextBytes},
+		AuditRate: cfg.Reports.AuditRate, Lease: cfg.Review.Lease,
+	})
+	return &App{Config: cfg, Log: log, DB: db, Service: svc, Accounts: moderation.NewAccounts(db, nil), getenv: env.Getenv}, nil
 }
 
 // openCommand parses a command's flags and opens the app: the common start

@@ -33,6 +33,7 @@ type Config struct {
 	Rules     rules.Settings  `yaml:"rules"`
 	Reports   ReportsConfig   `yaml:"reports"`
 	Retention RetentionConfig `yaml:"retention"`
+	Review    ReviewConfig    `yaml:"review"`
 
 	// path is the config file; dir its folder: relative paths resolve from it.
 	path, dir string
@@ -75,6 +76,13 @@ type ReportsConfig struct {
 	AuditRate        float64  `yaml:"audit_rate"`
 }
 
+// ReviewConfig is the review queue's.
+type ReviewConfig struct {
+	// Lease is how long a claimed comment stays with its moderator
+	// unless the open page renews it.
+	Lease time.Duration `yaml:"lease"`
+}
+
 type RetentionConfig struct {
 	// PurgeAfter erases comment text and author identity this long after
 	// receipt ("180d", "4320h"); empty disables the daily purge.
@@ -91,6 +99,7 @@ func DefaultConfig() Config {
 		Log:       LogConfig{Level: "info", Format: "text"},
 		Rules:     rules.DefaultSettings(),
 		Reports:   ReportsConfig{TimeZone: "UTC", TerritorialScope: []string{"FR"}, Visibility: "disabled", AuditRate: 0.02},
+		Review:    ReviewConfig{Lease: 5 * time.Minute},
 	}
 }
 
@@ -215,6 +224,9 @@ func (c *Config) Validate() error {
 		if !reports.IsTerritory(code) {
 			return fmt.Errorf("reports.territorial_scope[%d]: %q is not an EU or EEA country code such as FR", i, code)
 		}
+	}
+	if c.Review.Lease < time.Second || c.Review.Lease > 24*time.Hour {
+		return fmt.Errorf("review.lease: must be between 1s and 24h, got %s", c.Review.Lease)
 	}
 	if c.Reports.AuditRate < 0 || c.Reports.AuditRate > 1 {
 		return fmt.Errorf("reports.audit_rate: must be between 0 and 1")

@@ -42,6 +42,7 @@ func commands() []command {
 		{"report", "the transparency figures for a period (--from --to or --period; --format text|json|csv)", runReport},
 		{"export", "export sor: statements of reasons for a period (--format ndjson|csv)", runExport},
 		{"purge", "purge --older-than 180d: erase text and author of old comments (figures unchanged)", runPurge},
+		{"user", "user add|passwd|disable|enable|role|list|token: moderator accounts", runUser},
 		{"token", "make a new API token and print the digest to put in config.yaml", runToken},
 		{"help", "list the commands", nil},
 	}

@@ -103,19 +103,23 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer app.Close()
-	loc := app.Config.location()
-	opts := reports.SOROptions{TerritorialScope: app.Config.Reports.TerritorialScope, Language: *lang, Location: loc}
-	if key := env.Getenv("VIGIE_SOR_KEY"); key != "" {
+	out := bufio.NewWriter(env.Stdout)
+	defer out.Flush()
+	return reports.WriteSOR(ctx, out, *format, app.DB, p.From, p.To, policyOf(app.Service.Rules()), app.sorOptions(*lang))
+}
+
+// sorOptions are the statements' settings from the config and VIGIE_SOR_KEY.
+func (a *App) sorOptions(lang string) reports.SOROptions {
+	opts := reports.SOROptions{TerritorialScope: a.Config.Reports.TerritorialScope, Language: lang, Location: a.Config.location()}
+	if key := a.getenv("VIGIE_SOR_KEY"); key != "" {
 		// Stable puids across exports (a re-export is recognised as the
 		// same statements), still opaque without the key.
 		opts.PUIDKey = []byte(key)
 	}
-	if app.Config.Reports.Visibility == "removed" {
+	if a.Config.Reports.Visibility == "removed" {
 		opts.Visibility = "DECISION_VISIBILITY_CONTENT_REMOVED"
 	}
-	out := bufio.NewWriter(env.Stdout)
-	defer out.Flush()
-	return reports.WriteSOR(ctx, out, *format, app.DB, p.From, p.To, policyOf(app.Service.Rules()), opts)
+	return opts
 }
 
 // runPurge erases comment text and author identity of old comments.

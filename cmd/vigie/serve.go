@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -13,7 +14,9 @@ import (
 	"time"
 
 	"vigie/api"
+	"vigie/moderation"
 	"vigie/reports"
+	"vigie/rules"
 )
 
 func runServe(ctx context.Context, env *Env, args []string) error {
@@ -35,12 +38,30 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err := app.rememberRecent(ctx); err != nil {
 		return err
 	}
+	if err := app.ensureAdmin(ctx, env); err != nil {
+		return err
+	}
 	ix := reports.NewIndex(reports.Options{Location: app.Config.location()})
 	handler := api.New(api.Deps{
-		Service: app.Service, Tokens: api.NewTokens(tokens), Log: log,
+		Service: app.Service, Tokens: api.NewTokens(tokens), Accounts: app.Accounts, Log: log,
 		MaxBodyBytes: app.Config.Server.MaxBodyBytes, Ping: app.DB.Ping,
 		WriteStats: func() (int64, int64) { ws := app.DB.WriteStats(); return ws.Requests, ws.Commits },
 		Mount:      publicRoutes(app, ix),
+		Reporting: api.Reporting{
+			Location: app.Config.location(),
+			Report: func(p reports.Period) (*reports.Report, error) {
+				return ix.Report(p, reports.ReportOptions{Policy: policyOf(app.Service.Rules()), Now: time.Now()})
+			},
+			ExportSOR: func(ctx context.Context, w io.Writer, format, lang string, p reports.Period) error {
+				return reports.WriteSOR(ctx, w, format, app.DB, p.From, p.To, policyOf(app.Service.Rules()), app.sorOptions(lang))
+			},
+		},
+		RulesAdmin: api.RulesAdmin{
+			Candidate: app.candidateRules,
+			Backtest: func(ctx context.Context, cand *rules.Ruleset) (*moderation.Backtest, error) {
+				return moderation.RunBacktest(ctx, app.DB, app.Service.Rules(), cand, time.Now().AddDate(0, 0, -30), 5)
+			},
+		},
 	})
 
 	ln, err := net.Listen("tcp", app.Config.Server.Addr)
@@ -149,4 +170,12 @@ func (a *App) ReloadRules() error {
 	a.Service.SetRules(rs)
 	a.Log.Info("rules reloaded", "from", old, "to", rs.Version())
 	return nil
+}
+
+// candidateRules compiles the configured packs plus one more file: what an
+// admin tries on the rules page before editing the configuration.
+func (a *App) candidateRules(path string) (*rules.Ruleset, error) {
+	s := a.Config.Rules
+	s.Packs = append(append([]string(nil), s.Packs...), path)
+	return rules.Load(s, rules.Options{Languages: a.Config.Languages, BaseDir: a.Config.dir})
 }
