@@ -1,0 +1,162 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"vigie/moderation"
+	"vigie/moderation/moderationtest"
+)
+
+// TestAccountsLifecycle walks one account through what an admin does to it,
+// on both databases: a session and a token work until the account is
+// disabled, a new password ends the sessions, an expired session is gone.
+func TestAccountsLifecycle(t *testing.T) {
+	forEachDriver(t, func(t *testing.T, cfg Config) {
+		ctx := context.Background()
+		db := openDB(t, cfg)
+		clock := moderationtest.NewClock(t0)
+		acc := moderation.NewAccounts(db, clock)
+
+		if _, err := acc.AddUser(ctx, "alice", moderation.RoleModerator, "correct horse battery"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := acc.AddUser(ctx, "alice", moderation.RoleViewer, "another password"); !errors.Is(err, moderation.ErrConflict) {
+			t.Fatalf("second alice: got %v, want ErrConflict", err)
+		}
+		if _, _, err := acc.Login(ctx, "alice", "wrong password", "10.0.0.1"); !errors.Is(err, moderation.ErrUnauthorized) {
+			t.Fatalf("wrong password: got %v, want ErrUnauthorized", err)
+		}
+		_, cookie, err := acc.Login(ctx, "alice", "correct horse battery", "10.0.0.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sess, u, err := acc.SessionUser(ctx, cookie)
+		if err != nil || u.Name != "alice" || u.Role != moderation.RoleModerator || sess.CSRF == "" {
+			t.Fatalf("session: got %+v %+v %v", sess, u, err)
+		}
+		tok, err := acc.IssueToken(ctx, "alice", "script")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u, err := acc.TokenUser(ctx, tok); err != nil || u.Name != "alice" {
+			t.Fatalf("token: got %+v %v", u, err)
+		}
+
+		if err := acc.SetDisabled(ctx, "alice", true); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := acc.SessionUser(ctx, cookie); !errors.Is(err, moderation.ErrUnauthorized) {
+			t.Errorf("session of a disabled account: got %v, want ErrUnauthorized", err)
+		}
+		if _, err := acc.TokenUser(ctx, tok); !errors.Is(err, moderation.ErrUnauthorized) {
+			t.Errorf("token of a disabled account: got %v, want ErrUnauthorized", err)
+		}
+		if _, _, err := acc.Login(ctx, "alice", "correct horse battery", "10.0.0.1"); !errors.Is(err, moderation.ErrUnauthorized) {
+			t.Errorf("login of a disabled account: got %v, want ErrUnauthorized", err)
+		}
+
+		if err := acc.SetDisabled(ctx, "alice", false); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := acc.SessionUser(ctx, cookie); !errors.Is(err, moderation.ErrUnauthorized) {
+			t.Errorf("enabling again must not revive the old session: got %v", err)
+		}
+		if _, err := acc.TokenUser(ctx, tok); err != nil {
+			t.Errorf("token after enabling: %v", err)
+		}
+		_, cookie, err = acc.Login(ctx, "alice", "correct horse battery", "10.0.0.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := acc.SetPassword(ctx, "alice", "a new long password"); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := acc.SessionUser(ctx, cookie); !errors.Is(err, moderation.ErrUnauthorized) {
+			t.Errorf("a new password ends the sessions: got %v", err)
+		}
+		_, cookie, err = acc.Login(ctx, "alice", "a new long password", "10.0.0.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		clock.Advance(moderation.SessionTTL + time.Second)
+		if _, _, err := acc.SessionUser(ctx, cookie); !errors.Is(err, moderation.ErrUnauthorized) {
+			t.Errorf("expired session: got %v, want ErrUnauthorized", err)
+		}
+	})
+}
+
+// TestAccountSecretsAreStoredHashed reads the tables back: no password, no
+// cookie token and no API token appears in them, only hashes and digests.
+func TestAccountSecretsAreStoredHashed(t *testing.T) {
+	forEachDriver(t, func(t *testing.T, cfg Config) {
+		ctx := context.Background()
+		db := openDB(t, cfg)
+		acc := moderation.NewAccounts(db, moderationtest.NewClock(t0))
+		const pw = "correct horse battery"
+		if _, err := acc.AddUser(ctx, "bob", moderation.RoleAdmin, pw); err != nil {
+			t.Fatal(err)
+		}
+		_, cookie, err := acc.Login(ctx, "bob", pw, "10.0.0.2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, err := acc.IssueToken(ctx, "bob", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sqlDB, err := db.r.DB()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stored []string
+		for _, q := range []string{`SELECT password_hash FROM users`, `SELECT digest FROM sessions`, `SELECT digest FROM api_tokens`} {
+			var s string
+			if err := sqlDB.QueryRowContext(ctx, q).Scan(&s); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+			stored = append(stored, s)
+		}
+		if !strings.HasPrefix(stored[0], "$2") {
+			t.Errorf("password_hash %q is not a bcrypt hash", stored[0])
+		}
+		for _, s := range stored {
+			for _, secret := range []string{pw, cookie, tok} {
+				if strings.Contains(s, secret) {
+					t.Errorf("a secret is stored in clear: %q", s)
+				}
+			}
+		}
+		if stored[1] != moderation.TokenDigest(cookie) || stored[2] != moderation.TokenDigest(tok) {
+			t.Errorf("stored digests %q, %q are not the tokens' SHA-256", stored[1], stored[2])
+		}
+	})
+}
+
+// TestFirstAdminIsCreatedOnce: the first run makes "admin"; later runs,
+// or a second instance starting at the same time, make nothing.
+func TestFirstAdminIsCreatedOnce(t *testing.T) {
+	forEachDriver(t, func(t *testing.T, cfg Config) {
+		ctx := context.Background()
+		db := openDB(t, cfg)
+		acc := moderation.NewAccounts(db, nil)
+		gen, created, err := acc.EnsureAdmin(ctx, "")
+		if err != nil || !created || len(gen) < moderation.MinPasswordLen {
+			t.Fatalf("first run: generated %q, created %v, err %v", gen, created, err)
+		}
+		if _, _, err := acc.Login(ctx, "admin", gen, "127.0.0.1"); err != nil {
+			t.Fatalf("the generated password does not log in: %v", err)
+		}
+		gen2, created, err := acc.EnsureAdmin(ctx, "another password")
+		if err != nil || created || gen2 != "" {
+			t.Fatalf("second run: generated %q, created %v, err %v", gen2, created, err)
+		}
+		us, err := acc.Users(ctx)
+		if err != nil || len(us) != 1 || us[0].Role != moderation.RoleAdmin {
+			t.Fatalf("users: %+v %v", us, err)
+		}
+	})
+}
