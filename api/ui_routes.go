@@ -1,6 +1,8 @@
 package api
 
 import (
+	"net/http"
+
 	"github.com/gin-gonic/gin"
 
 	"vigie/moderation"
@@ -73,13 +75,18 @@ func (s *Server) view(c *gin.Context, nav string, data any) uiView {
 	return v
 }
 
-// lang is the UI language: ?lang=, then Accept-Language, then French.
+// lang is the UI language: ?lang= (remembered in a cookie), then the
+// remembered choice, then Accept-Language, then French.
 func (s *Server) lang(c *gin.Context) string {
-	if l := c.Query("lang"); i18n.Supported(l) {
-		return l
+	q := c.Query("lang")
+	if i18n.Supported(q) {
+		if old, _ := c.Cookie(langCookie); old != q {
+			http.SetCookie(c.Writer, &http.Cookie{Name: langCookie, Value: q, Path: "/", MaxAge: 365 * 24 * 3600,
+				HttpOnly: true, Secure: secure(c), SameSite: http.SameSiteLaxMode})
+		}
 	}
-	if h := c.GetHeader("Accept-Language"); len(h) >= 2 && h[:2] == "en" {
-		return "en"
-	}
-	return "fr"
+	remembered, _ := c.Cookie(langCookie)
+	return i18n.Negotiate(c.GetHeader("Accept-Language"), q, remembered)
 }
+
+const langCookie = "vigie_lang"
