@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"vigie/api/intake"
 	"vigie/moderation"
 	"vigie/rules"
 )
@@ -27,7 +28,7 @@ type queueItemJSON struct {
 	ClaimedBy   string         `json:"claimed_by,omitempty"`
 	LeaseUntil  *time.Time     `json:"lease_until,omitempty"`
 	Text        string         `json:"text"`
-	Author      authorJSON     `json:"author"`
+	Author      intake.Author     `json:"author"`
 	ThreadID    string         `json:"thread_id,omitempty"`
 	ParentID    string         `json:"parent_id,omitempty"`
 	Verdict     *rules.Verdict `json:"verdict"`
@@ -38,7 +39,7 @@ func queueItemOf(e moderation.QueueEntry, now time.Time) queueItemJSON {
 	out := queueItemJSON{
 		CommentID: it.CommentID, Priority: it.Priority, Score: it.Score, Category: it.Category, Language: it.Language,
 		Source: it.Source, Reason: it.Reason, Fingerprint: it.Fingerprint, ReceivedAt: it.ReceivedAt,
-		Text: cm.Text, Author: authorJSON{ID: cm.Author.ID, Name: cm.Author.Name}, ThreadID: cm.ThreadID,
+		Text: cm.Text, Author: intake.Author{ID: cm.Author.ID, Name: cm.Author.Name}, ThreadID: cm.ThreadID,
 		ParentID: cm.ParentID, Verdict: cm.Verdict,
 	}
 	if it.Claimed(now) {

@@ -11,7 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"vigie/api"
+	"vigie/api/intake"
 	"vigie/moderation"
 	"vigie/rules"
 )
@@ -79,7 +79,7 @@ func classifyInput(raw []byte) (text, author string, err error) {
 		}
 		return string(raw), "", nil
 	}
-	if err := api.CheckJSONText(raw); err != nil {
+	if err := intake.CheckJSONText(raw); err != nil {
 		return "", "", err
 	}
 	var obj struct {

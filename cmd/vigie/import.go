@@ -4,7 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -16,22 +16,9 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
-	"vigie/api"
+	"vigie/api/intake"
 	"vigie/moderation"
 )
-
-// importLine is one JSONL line: the intake API's body. source defaults to
-// "import:<file name>" and external_id to the line number, so importing the
-// same file twice adds nothing.
-type importLine struct {
-	Source     string            `json:"source"`
-	ExternalID json.RawMessage   `json:"external_id"`
-	Text       *string           `json:"text"`
-	Author     moderation.Author `json:"author"`
-	ThreadID   string            `json:"thread_id"`
-	ParentID   string            `json:"parent_id"`
-	CreatedAt  *time.Time        `json:"created_at"`
-}
 
 type importJob struct {
 	line int
@@ -47,6 +34,7 @@ type importTally struct {
 func runImport(ctx context.Context, env *Env, args []string) error {
 	fs, cfgPath := flags(env, "import")
 	workers := fs.Int("workers", 32, "concurrent intakes (commits are grouped across them)")
+	sourceFlag := fs.String("source", "", "source of lines without one (default: import:<file name>@<digest of its content>; give one to import a file that grows)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -80,13 +68,22 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 			defer wg.Done()
 			for j := range jobs {
 				res, err := app.Service.Intake(ctx, j.n)
+				if err == nil && !res.Created && res.Comment.PurgedAt.IsZero() && res.Comment.Text != j.n.Text {
+					err = fmt.Errorf("%s/%s is already stored with another text: not imported (give another --source or external_id)", j.n.Source, j.n.ExternalID)
+				}
 				t.record(env, j.line, res, err)
 			}
 		}()
 	}
 
 	start := time.Now()
-	source := "import:" + filepath.Base(path)
+	source := *sourceFlag
+	if source == "" {
+		if source, err = importSource(f); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(env.Stderr, "source of lines without one: %s\n", source)
 	lines := newLineReader(f, maxImportLine)
 	line := 0
 	for ctx.Err() == nil {
@@ -193,38 +190,36 @@ func (l *lineReader) next() ([]byte, int, error) {
 	}
 }
 
+// parseImportLine decodes one line exactly as the HTTP intake decodes its
+// body (intake.Decode: unknown fields, numbers for ids and bad UTF-8 are
+// refused alike). source defaults to the file's source and external_id to
+// the line number, so importing the same file twice adds nothing.
 func parseImportLine(raw []byte, source string, line int) (moderation.NewComment, error) {
-	if err := api.CheckJSONText(raw); err != nil {
-		return moderation.NewComment{}, err
+	n, err := intake.Decode(raw)
+	if err != nil {
+		return n, err
 	}
-	var l importLine
-	if err := json.Unmarshal(raw, &l); err != nil {
-		return moderation.NewComment{}, fmt.Errorf("malformed JSON: %v", err)
-	}
-	if l.Text == nil {
-		return moderation.NewComment{}, errors.New("text: missing")
-	}
-	n := moderation.NewComment{Source: l.Source, Text: *l.Text, Author: l.Author, ThreadID: l.ThreadID, ParentID: l.ParentID}
 	if n.Source == "" {
 		n.Source = source
 	}
-	switch {
-	case len(l.ExternalID) == 0 || string(l.ExternalID) == "null":
+	if n.ExternalID == "" {
 		n.ExternalID = strconv.Itoa(line)
-	default:
-		// Accept ids given as strings or numbers.
-		var s string
-		if err := json.Unmarshal(l.ExternalID, &s); err != nil {
-			var num json.Number
-			if err := json.Unmarshal(l.ExternalID, &num); err != nil {
-				return n, errors.New("external_id: must be a string or a number")
-			}
-			s = num.String()
-		}
-		n.ExternalID = s
-	}
-	if l.CreatedAt != nil {
-		n.CreatedAt = *l.CreatedAt
 	}
 	return n, nil
+}
+
+// importSource is the default source of a file's lines: its name and a
+// digest of its content. Two different files with the same name are two
+// sources (before, the second one's lines were taken for copies of the
+// first's and silently skipped); the same file imported again is the same
+// source, so nothing is added twice.
+func importSource(f *os.File) (string, error) {
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("import:%s@%x", filepath.Base(f.Name()), h.Sum(nil)[:6]), nil
 }

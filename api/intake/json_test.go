@@ -1,10 +1,10 @@
-package api_test
+package intake_test
 
 import (
 	"encoding/json"
 	"testing"
 
-	"vigie/api"
+	"vigie/api/intake"
 )
 
 func TestHasLoneSurrogate(t *testing.T) {
@@ -28,14 +28,14 @@ func TestHasLoneSurrogate(t *testing.T) {
 		{`{"text":"\ud83d`, true},
 		{`{"text":"\u12`, false}, // malformed: the decoder's business
 	} {
-		if got := api.HasLoneSurrogate([]byte(tc.body)); got != tc.want {
+		if got := intake.HasLoneSurrogate([]byte(tc.body)); got != tc.want {
 			t.Errorf("HasLoneSurrogate(%s) = %v, want %v", tc.body, got, tc.want)
 		}
 	}
 	// Whatever encoding/json writes for a valid string has none.
 	for _, s := range []string{"😀 é \u2028 \x01 \"quoted\" \\", "\U0010FFFF", "<script>&"} {
 		b, _ := json.Marshal(map[string]string{"text": s})
-		if api.HasLoneSurrogate(b) {
+		if intake.HasLoneSurrogate(b) {
 			t.Errorf("HasLoneSurrogate(%s) = true for a marshalled valid string", b)
 		}
 	}
