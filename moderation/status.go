@@ -164,12 +164,14 @@ func CanTransition(from, to Status) bool {
 
 // Confirms reports whether a route may record an event that keeps the
 // status: a review that upheld the decision (an audit sample, an appeal, a
-// moderator's re-check) or an edit judged again with the same outcome. Such
-// an event changes no status count, but the audit-based error estimate and
-// the appeal figures need to see every decided case, not only reversals.
+// moderator's re-check), an edit judged again with the same outcome, or the
+// platform telling us someone hid or unhid the comment there. Such an event
+// changes no status count, but the audit-based error estimate and the
+// appeal figures need to see every decided case, not only reversals, and
+// the log should show what happened on the page.
 func (r Route) Confirms() bool {
 	switch r {
-	case RouteAudit, RouteAppeal, RouteRecheck, RouteEdit:
+	case RouteAudit, RouteAppeal, RouteRecheck, RouteEdit, RoutePlatform:
 		return true
 	}
 	return false
