@@ -77,6 +77,7 @@ func openApp(ctx context.Context, env *Env, path string) (*App, error) {
 	svc := moderation.NewService(db, rs, moderation.Options{
 		Limits:    moderation.Limits{MaxTextBytes: cfg.Intake.MaxTextBytes},
 		AuditRate: cfg.Reports.AuditRate, Lease: cfg.Review.Lease,
+		Platform: platformPolicy(cfg),
 	})
 	return &App{Config: cfg, Log: log, DB: db, Service: svc, Accounts: moderation.NewAccounts(db, nil), getenv: env.Getenv}, nil
 }
@@ -131,4 +132,13 @@ func (c *Config) apiTokens() ([]string, error) {
 		}
 	}
 	return out, sc.Err()
+}
+
+// platformPolicy is what decisions owe the configured pages; nil when no
+// page is configured (no decision owes anything).
+func platformPolicy(cfg Config) moderation.PlatformPolicy {
+	if !cfg.Facebook.Enabled() {
+		return nil
+	}
+	return cfg.Facebook.Policy()
 }

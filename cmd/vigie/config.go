@@ -34,6 +34,7 @@ type Config struct {
 	Reports   ReportsConfig   `yaml:"reports"`
 	Retention RetentionConfig `yaml:"retention"`
 	Review    ReviewConfig    `yaml:"review"`
+	Facebook  FacebookConfig  `yaml:"facebook"`
 
 	// path is the config file; dir its folder: relative paths resolve from it.
 	path, dir string
@@ -112,16 +113,21 @@ func LoadConfig(path string, getenv func(string) string) (Config, error) {
 	if err != nil {
 		return Config{}, fmt.Errorf("config: %w", err)
 	}
-	cfg, err := ParseConfig(raw, getenv)
+	cfg, err := parseConfig(raw, getenv, filepath.Dir(path))
 	if err != nil {
 		return Config{}, fmt.Errorf("config %s: %w", path, err)
 	}
-	cfg.path, cfg.dir = path, filepath.Dir(path)
+	cfg.path = path
 	return cfg, nil
 }
 
-// ParseConfig decodes config bytes over the defaults and applies overrides.
+// ParseConfig decodes config bytes over the defaults and applies overrides;
+// relative paths in it are taken from the working folder.
 func ParseConfig(raw []byte, getenv func(string) string) (Config, error) {
+	return parseConfig(raw, getenv, ".")
+}
+
+func parseConfig(raw []byte, getenv func(string) string, dir string) (Config, error) {
 	expanded, err := expandEnv(string(raw), getenv)
 	if err != nil {
 		return Config{}, err
@@ -132,7 +138,14 @@ func ParseConfig(raw []byte, getenv func(string) string) (Config, error) {
 	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
 		return Config{}, explainYAML([]byte(expanded), err)
 	}
+	cfg.dir = dir
 	cfg.applyEnv(getenv)
+	if err := cfg.applyFacebookEnv(getenv); err != nil {
+		return Config{}, err
+	}
+	if err := cfg.loadFacebookSecrets(getenv); err != nil {
+		return Config{}, err
+	}
 	if err := cfg.Validate(); err != nil {
 		return Config{}, err
 	}
@@ -227,6 +240,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Review.Lease < time.Second || c.Review.Lease > 24*time.Hour {
 		return fmt.Errorf("review.lease: must be between 1s and 24h, got %s", c.Review.Lease)
+	}
+	if err := c.validateFacebook(); err != nil {
+		return err
 	}
 	if c.Reports.AuditRate < 0 || c.Reports.AuditRate > 1 {
 		return fmt.Errorf("reports.audit_rate: must be between 0 and 1")

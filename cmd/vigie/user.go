@@ -160,7 +160,7 @@ func reorder(args []string) []string {
 // VIGIE_ADMIN_PASSWORD or a generated password printed once (on standard
 // error, never through the logger: logs are kept and shipped).
 func (a *App) ensureAdmin(ctx context.Context, env *Env) error {
-	generated, created, err := a.Accounts.EnsureAdmin(ctx, a.getenv("VIGIE_ADMIN_PASSWORD"))
+	generated, created, err := a.Accounts.EnsureAdmin(ctx, a.Config.adminPassword)
 	if err != nil {
 		return fmt.Errorf("first admin account: %w", err)
 	}
