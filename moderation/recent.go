@@ -42,11 +42,11 @@ func (r *Recent) SetWindow(w time.Duration) {
 
 // Add records one accepted comment.
 func (r *Recent) Add(at time.Time, authorKey, fingerprint string) {
+	r.mu.Lock() // window too: a rules reload sets it while comments arrive
+	defer r.mu.Unlock()
 	if r.window <= 0 {
 		return
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	r.expire(at)
 	r.entries = append(r.entries, recentEntry{at, authorKey, fingerprint})
 	if authorKey != "" {
