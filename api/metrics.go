@@ -51,7 +51,19 @@ func newMetrics(ws WriteStats) *metrics {
 }
 
 func (m *metrics) observe(method, route string, code int, d time.Duration) {
-	m.requests.WithLabelValues(method, route, strconv.Itoa(code)).Observe(d.Seconds())
+	m.requests.WithLabelValues(methodLabel(method), route, strconv.Itoa(code)).Observe(d.Seconds())
+}
+
+// methodLabel keeps the label's values to the methods HTTP defines: a
+// made-up method would otherwise add a series per request, and anyone can
+// send one without a token.
+func methodLabel(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return m
+	}
+	return "OTHER"
 }
 
 func (m *metrics) handler() http.Handler {

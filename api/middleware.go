@@ -44,7 +44,7 @@ func (s *Server) accessLog() gin.HandlerFunc {
 			route = "unmatched"
 		}
 		s.log.Log(c.Request.Context(), logLevel(status), "request",
-			"request_id", requestID(c), "method", c.Request.Method, "route", route,
+			"request_id", requestID(c), "method", methodLabel(c.Request.Method), "route", route,
 			"status", status, "bytes", c.Writer.Size(), "duration_ms", float64(time.Since(start).Microseconds())/1000)
 		s.metrics.observe(c.Request.Method, route, status, time.Since(start))
 	}
