@@ -38,8 +38,9 @@ func (e *Error) Error() string {
 }
 
 // DecodeStrict decodes exactly one JSON object into v: invalid UTF-8, lone
-// surrogate escapes, unknown fields, mistyped fields and trailing data are
-// errors naming what is wrong.
+// surrogate escapes, unknown fields, mistyped fields, a key given twice (or
+// twice in different cases) and trailing data are errors naming what is
+// wrong.
 func DecodeStrict(body []byte, v any) error {
 	if err := CheckJSONText(body); err != nil {
 		return &Error{Code: CodeInvalidUTF8, Message: "request body: " + err.Error()}
@@ -48,6 +49,9 @@ func DecodeStrict(body []byte, v any) error {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return jsonError(err)
+	}
+	if err := checkKeys(body, v); err != nil {
+		return err
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return &Error{Code: CodeMalformedJSON, Message: "request body has data after the JSON object"}

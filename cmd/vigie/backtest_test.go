@@ -22,7 +22,7 @@ func TestBacktestReportsChangesAndAgreement(t *testing.T) {
 		`{"external_id":"m1","text":"Écrivez-moi à moi@example.org"}`,
 		`{"external_id":"m2","text":"Appelez le 06 12 34 56 78"}`,
 	)
-	if code, _, errOut := run(t, "", "import", "--config", cfg, writeLines(t, lines...)); code != 0 {
+	if code, _, errOut := run(t, "", "import", "--config", cfg, "--source", "import:comments.jsonl", writeLines(t, lines...)); code != 0 {
 		t.Fatalf("import: %d %s", code, errOut)
 	}
 	// Moderators: they refused three "zorglub" comments, published two, and
