@@ -1,75 +1,23 @@
 package api
 
 import (
-	"errors"
 	"log/slog"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
-	"vigie/moderation"
+	"vigie/api/httperr"
 )
 
 // Error is an error with an HTTP meaning that a handler can return directly,
 // for failures that belong to the transport (a body too large, bad JSON).
-type Error struct {
-	Status  int
-	Code    string
-	Message string
-	Field   string
-}
+// It is httperr's type, so api and api/public answer it alike.
+type Error = httperr.Error
 
-func (e *Error) Error() string { return e.Code + ": " + e.Message }
-
-// errorBody is the one JSON shape of every API error.
-type errorBody struct {
-	Error errorDetail `json:"error"`
-}
-
-type errorDetail struct {
-	Code      string `json:"code"`
-	Message   string `json:"message"`
-	Field     string `json:"field,omitempty"`
-	RequestID string `json:"request_id,omitempty"`
-}
-
-// statusOf is the only table from domain errors to HTTP statuses.
-func statusOf(err error) (int, string) {
-	switch {
-	case errors.Is(err, moderation.ErrInvalid):
-		return http.StatusBadRequest, "invalid"
-	case errors.Is(err, moderation.ErrNotFound):
-		return http.StatusNotFound, "not_found"
-	case errors.Is(err, moderation.ErrInvalidTransition), errors.Is(err, moderation.ErrConflict):
-		return http.StatusConflict, "conflict"
-	case errors.Is(err, moderation.ErrUnauthorized):
-		return http.StatusUnauthorized, "unauthorized"
-	case errors.Is(err, moderation.ErrForbidden):
-		return http.StatusForbidden, "forbidden"
-	case errors.Is(err, moderation.ErrUnavailable):
-		return http.StatusServiceUnavailable, "unavailable"
-	}
-	return http.StatusInternalServerError, "internal"
-}
-
-// describe turns any error into what the client may see. 5xx details stay in
-// the log; the client gets a short message and the request id to quote.
-func describe(err error) (int, errorDetail) {
-	var he *Error
-	if errors.As(err, &he) {
-		return he.Status, errorDetail{Code: he.Code, Message: he.Message, Field: he.Field}
-	}
-	status, code := statusOf(err)
-	d := errorDetail{Code: code, Message: err.Error()}
-	var fe *moderation.FieldError
-	if errors.As(err, &fe) {
-		d.Field, d.Message = fe.Field, fe.Message
-	}
-	if status >= 500 {
-		d.Message = "internal error; quote the request id when reporting it"
-	}
-	return status, d
-}
+// describe turns any error into what the client may see, from the one
+// table in api/httperr: 5xx details stay in the log, the client gets a
+// short message and the request id to quote.
+func describe(err error) (int, httperr.Detail) { return httperr.Describe(err) }
 
 // handle adapts a handler that returns an error into a gin handler that
 // answers JSON errors.
@@ -91,7 +39,7 @@ func (s *Server) abort(c *gin.Context, err error) {
 	if status == http.StatusUnauthorized {
 		c.Header("WWW-Authenticate", `Bearer realm="vigie"`)
 	}
-	c.AbortWithStatusJSON(status, errorBody{Error: d})
+	c.AbortWithStatusJSON(status, httperr.Body{Error: d})
 }
 
 // logLevel keeps expected client errors out of the error level.

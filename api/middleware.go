@@ -8,9 +8,11 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"vigie/api/httperr"
 )
 
-const requestIDKey = "request_id"
+const requestIDKey = httperr.RequestIDKey
 
 var safeRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 

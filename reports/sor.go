@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"vigie/moderation"
+	"vigie/moderation/i18n"
 )
 
 // SOROptions configures statements of reasons.
@@ -203,48 +204,31 @@ func statement(e *moderation.Event, receivedAt time.Time, pol Policy, o *SOROpti
 
 // decisionFacts is template wording only: the category, how the decision
 // was taken and which rules matched (rule ids are ours, not personal data).
+// The words are in moderation/i18n, beside the text report's.
 func decisionFacts(e *moderation.Event, cat Category, known bool, lang string) string {
 	if lang != "fr" {
 		lang = "en"
 	}
-	how := map[string]map[moderation.Automation]string{
-		"en": {moderation.AutomationFull: "automatically by the published moderation rules",
-			moderation.AutomationPartial: "by a moderator, after the moderation rules flagged it",
-			moderation.AutomationNone:    "by a moderator"},
-		"fr": {moderation.AutomationFull: "automatiquement par les règles de modération publiées",
-			moderation.AutomationPartial: "par un modérateur, après signalement par les règles de modération",
-			moderation.AutomationNone:    "par un modérateur"},
-	}[lang][e.Automation]
+	how := ""
+	if e.Automation.Valid() {
+		how = i18n.T(lang, "rep_sor_auto_"+e.Automation.String())
+	}
 	label := e.Category
 	if known {
 		label = pick(cat.Label, lang, e.Category)
 	}
 	var b strings.Builder
-	if lang == "fr" {
-		fmt.Fprintf(&b, "Commentaire masqué %s", how)
-		if e.From == moderation.StatusPublished {
-			b.WriteString(" après sa publication")
-		}
-		if label != "" {
-			fmt.Fprintf(&b, " ; catégorie de la charte : %s", label)
-		}
-		if len(e.RuleIDs) > 0 {
-			fmt.Fprintf(&b, " ; règles : %s", strings.Join(e.RuleIDs, ", "))
-		}
-		fmt.Fprintf(&b, " ; voie : %s.", e.Route)
-	} else {
-		fmt.Fprintf(&b, "Comment hidden %s", how)
-		if e.From == moderation.StatusPublished {
-			b.WriteString(" after it had been published")
-		}
-		if label != "" {
-			fmt.Fprintf(&b, "; policy category: %s", label)
-		}
-		if len(e.RuleIDs) > 0 {
-			fmt.Fprintf(&b, "; rules: %s", strings.Join(e.RuleIDs, ", "))
-		}
-		fmt.Fprintf(&b, "; route: %s.", e.Route)
+	fmt.Fprintf(&b, i18n.T(lang, "rep_sor_hidden"), how)
+	if e.From == moderation.StatusPublished {
+		b.WriteString(i18n.T(lang, "rep_sor_after_pub"))
 	}
+	if label != "" {
+		fmt.Fprintf(&b, i18n.T(lang, "rep_sor_category"), label)
+	}
+	if len(e.RuleIDs) > 0 {
+		fmt.Fprintf(&b, i18n.T(lang, "rep_sor_rules"), strings.Join(e.RuleIDs, ", "))
+	}
+	fmt.Fprintf(&b, i18n.T(lang, "rep_sor_route"), e.Route)
 	return clip(b.String(), 5000)
 }
 

@@ -1,21 +1,39 @@
 package reports
 
-import "testing"
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
 
-func TestTextFormatsFollowTheLanguage(t *testing.T) {
-	cases := []struct{ got, want string }{
-		{pctText("fr", 0.125, 1), "12,5\u202f%"},
-		{pctText("en", 0.125, 1), "12.5%"},
-		{durText("fr", 87900), "1 j"}, // two adjacent units at most: 0 h ends it
-		{durText("en", 26*3600), "1 d 2 h"},
-		{durText("en", 5100), "1 h 25 min"},
-		{durText("en", 40), "40 s"},
-		{durText("fr", 0), "0 s"},
-		{durText("en", 3*86400+7200+59), "3 d 2 h"},
-	}
-	for _, c := range cases {
-		if c.got != c.want {
-			t.Errorf("got %q, want %q", c.got, c.want)
+// TestTextUsesTheSharedFormats: the text report writes delays, shares and
+// label colons with moderation/i18n's formats, so 30 h reads "1 j 6 h"
+// here as on the public page; an unknown language falls back to English.
+func TestTextUsesTheSharedFormats(t *testing.T) {
+	median, p90 := int64(30*3600), int64(3*86400+7200)
+	share := 0.125
+	r := &Report{Period: PeriodInfo{From: "2026-11-01", To: "2026-12-01", Label: "2026-11", TimeZone: "UTC"},
+		Headline:       Headline{RefusedByReason: []Reason{{Category: "spam", Refused: 1, ShareOfReceived: share}}},
+		TimeToDecision: TimeToDecision{Decisions: 2, MedianSeconds: &median, P90Seconds: &p90}}
+	for _, c := range []struct {
+		lang string
+		want []string
+	}{
+		{"fr", []string{"Période\u202f:", "médiane 1 j 6 h", "90e centile 3 j 2 h", "12,5\u202f%", "journal vide"}},
+		{"en", []string{"Period:", "median 1 d 6 h", "90th percentile 3 d 2 h", "12.5%", "empty log"}},
+		{"de", []string{"Period:", "median 1 d 6 h"}},
+	} {
+		var b bytes.Buffer
+		if err := r.WriteText(&b, c.lang); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(b.String(), w) {
+				t.Errorf("%s: text report lacks %q:\n%s", c.lang, w, b.String())
+			}
+		}
+		if strings.Contains(b.String(), "rep_") {
+			t.Errorf("%s: a label key shows instead of its words:\n%s", c.lang, b.String())
 		}
 	}
 }

@@ -3,6 +3,7 @@ package public
 import (
 	"fmt"
 
+	"vigie/moderation/i18n"
 	"vigie/reports"
 )
 
@@ -56,7 +57,7 @@ func buildChart(lang string, s reports.Series) chart {
 	y := func(v int64) float64 { return float64(top) + plotH - plotH*float64(v)/float64(scaleMax) }
 	for i := 0; i <= 4; i++ {
 		v := scaleMax * int64(i) / 4
-		c.Ticks = append(c.Ticks, tick{Y: y(v), Label: formatInt(lang, v)})
+		c.Ticks = append(c.Ticks, tick{Y: y(v), Label: i18n.Int(lang, v)})
 	}
 	every := max(1, n/8) // at most ~8 x labels
 	for i, p := range s.Points {
@@ -71,12 +72,14 @@ func buildChart(lang string, s reports.Series) chart {
 			}
 			base += seg.v
 		}
-		b.Title = fmt.Sprintf("%s — %s %s, %s %s, %s %s", p.Start,
-			formatInt(lang, p.Published), T(lang, "published"), formatInt(lang, p.Refused), T(lang, "refused"),
-			formatInt(lang, p.Reinstated), T(lang, "reinstated"))
+		b.Title = fmt.Sprintf("%s — %s %s, %s %s, %s %s", pointText(lang, s.Granularity, p.Start, false),
+			i18n.Int(lang, p.Published), i18n.T(lang, "pub_published"), i18n.Int(lang, p.Refused), i18n.T(lang, "pub_refused"),
+			i18n.Int(lang, p.Reinstated), i18n.T(lang, "pub_reinstated"))
 		c.Bars = append(c.Bars, b)
 		if i%every == 0 {
-			c.Labels = append(c.Labels, xLabel{X: b.X + b.W/2, Label: p.Start[5:]})
+			// Axis dates in the reader's form ("1er déc.", "Dec 1"): "12-01"
+			// reads as the 12th of January to a French reader.
+			c.Labels = append(c.Labels, xLabel{X: b.X + b.W/2, Label: pointText(lang, s.Granularity, p.Start, true)})
 		}
 	}
 	return c

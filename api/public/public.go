@@ -1,11 +1,13 @@
-// Package public serves the transparency report to anyone: the HTML page
-// (French and English, no JavaScript, no external assets), the same figures
-// as JSON and CSV, and the report API.
+// Package public serves what anyone may read: the landing page, the
+// transparency report as an HTML page (French and English, no JavaScript,
+// no external assets), the same figures as JSON and CSV, and the report
+// API. Its strings are in moderation/i18n (keys pub_*), its errors go
+// through api/httperr.
 package public
 
 import (
 	"context"
-	"errors"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -38,11 +40,12 @@ type Deps struct {
 
 type handler struct {
 	Deps
-	tmpl *pageTemplate
+	tmpl *template.Template
 }
 
-// Register mounts GET /transparency, /transparency.json, /transparency.csv
-// and /api/v1/report on r. Templates are parsed here, once.
+// Register mounts GET / (the landing page), /transparency,
+// /transparency.json, /transparency.csv and /api/v1/report on r. Templates
+// are parsed here, once.
 func Register(r gin.IRouter, d Deps) {
 	if d.Clock == nil {
 		d.Clock = moderation.SystemClock{}
@@ -53,11 +56,11 @@ func Register(r gin.IRouter, d Deps) {
 	if d.Policy == nil {
 		d.Policy = func() reports.Policy { return reports.Policy{} }
 	}
-	h := &handler{Deps: d, tmpl: mustParse()}
+	h := &handler{Deps: d, tmpl: parseTemplates()}
 	for _, route := range []struct {
 		path string
 		h    gin.HandlerFunc
-	}{{"/transparency", h.page}, {"/transparency.json", h.json}, {"/transparency.csv", h.csv}, {"/api/v1/report", h.json}} {
+	}{{"/", h.home}, {"/transparency", h.page}, {"/transparency.json", h.json}, {"/transparency.csv", h.csv}, {"/api/v1/report", h.json}} {
 		r.GET(route.path, route.h)
 		r.HEAD(route.path, route.h) // link checkers and caches ask HEAD first
 	}
@@ -101,21 +104,10 @@ func periodFromQuery(c *gin.Context, loc *time.Location, now time.Time) (reports
 	return reports.MonthOf(now, loc), nil
 }
 
-// writeError answers the JSON error shape the whole API uses.
-func writeError(c *gin.Context, err error) {
-	var fe *moderation.FieldError
-	if errors.As(err, &fe) && errors.Is(err, moderation.ErrInvalid) {
-		c.JSON(http.StatusBadRequest, gin.H{"error": gin.H{"code": "invalid", "message": fe.Message, "field": fe.Field, "request_id": c.GetString("request_id")}})
-		return
-	}
-	c.JSON(http.StatusInternalServerError, gin.H{"error": gin.H{"code": "internal", "message": "the report could not be computed", "request_id": c.GetString("request_id")}})
-}
-
 func (h *handler) json(c *gin.Context) {
 	r, _, err := h.report(c)
 	if err != nil {
-		h.logInternal(err)
-		writeError(c, err)
+		h.failJSON(c, err)
 		return
 	}
 	c.Header("Content-Type", "application/json; charset=utf-8")
@@ -130,8 +122,7 @@ func (h *handler) json(c *gin.Context) {
 func (h *handler) csv(c *gin.Context) {
 	r, p, err := h.report(c)
 	if err != nil {
-		h.logInternal(err)
-		writeError(c, err)
+		h.failJSON(c, err)
 		return
 	}
 	c.Header("Content-Type", "text/csv; charset=utf-8")
@@ -140,12 +131,6 @@ func (h *handler) csv(c *gin.Context) {
 	c.Status(http.StatusOK)
 	if err := r.WriteCSV(c.Writer); err != nil {
 		h.Log.Warn("transparency: write csv", "err", err)
-	}
-}
-
-func (h *handler) logInternal(err error) {
-	if !errors.Is(err, moderation.ErrInvalid) {
-		h.Log.Error("transparency: report", "err", err)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"vigie/moderation"
 	"vigie/reports"
 	"vigie/reports/reportstest"
 	"vigie/storage"
@@ -43,6 +44,7 @@ func testPolicy() reports.Policy {
 func newTestServer(t testing.TB, comments int) (*gin.Engine, *reportstest.Source) {
 	gin.SetMode(gin.ReleaseMode)
 	src := reportstest.History(42, comments, time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC), 80*24*time.Hour)
+	leavePending(src)
 	db, err := storage.Open(context.Background(), storage.Config{
 		Driver: "sqlite", DSN: filepath.Join(t.TempDir(), "vigie.db"), BatchWait: -1}, nil)
 	if err != nil {
@@ -59,6 +61,26 @@ func newTestServer(t testing.TB, comments int) (*gin.Engine, *reportstest.Source
 		Settings: Settings{AuditRate: 0.02},
 	})
 	return r, src
+}
+
+// leavePending drops the later events of every other comment the rules
+// sent to review, so some still wait for a moderator: the generator always
+// decides them, and the pending card would otherwise only ever show 0.
+func leavePending(src *reportstest.Source) {
+	waiting := map[int64]bool{}
+	n := 0
+	var kept []moderation.Event
+	for _, e := range src.Events {
+		if e.From == 0 && e.To == moderation.StatusPending {
+			n++
+			waiting[e.CommentID] = n%2 == 0
+		}
+		if e.From != 0 && waiting[e.CommentID] {
+			continue
+		}
+		kept = append(kept, e)
+	}
+	src.Events = kept
 }
 
 func get(t testing.TB, h http.Handler, url string, hdr ...string) *httptest.ResponseRecorder {
@@ -178,6 +200,7 @@ func TestAcceptLanguageWeights(t *testing.T) {
 func TestPublicResponseHeaders(t *testing.T) {
 	h, _ := newTestServer(t, 10)
 	for _, c := range []struct{ url, ctype string }{
+		{"/", "text/html; charset=utf-8"},
 		{"/transparency?period=2026-10", "text/html; charset=utf-8"},
 		{"/transparency.json?period=2026-10", "application/json; charset=utf-8"},
 		{"/api/v1/report?period=2026-10", "application/json; charset=utf-8"},
