@@ -71,20 +71,20 @@ func (n NewComment) Validate(l Limits) error {
 		return Errorf(ErrInvalid, "source", "source is required")
 	case len(n.Source) > maxSourceLen:
 		return Errorf(ErrInvalid, "source", "source is longer than %d bytes", maxSourceLen)
-	case !printable(n.Source):
-		return Errorf(ErrInvalid, "source", "source must be printable UTF-8")
+	case !identifier(n.Source):
+		return Errorf(ErrInvalid, "source", "source must be printable UTF-8 without control, bidi or zero-width characters")
 	case strings.TrimSpace(n.ExternalID) == "":
 		return Errorf(ErrInvalid, "external_id", "external_id is required")
 	case len(n.ExternalID) > maxIDLen:
 		return Errorf(ErrInvalid, "external_id", "external_id is longer than %d bytes", maxIDLen)
-	case !printable(n.ExternalID):
-		return Errorf(ErrInvalid, "external_id", "external_id must be printable UTF-8")
+	case !identifier(n.ExternalID):
+		return Errorf(ErrInvalid, "external_id", "external_id must be printable UTF-8 without control, bidi or zero-width characters")
 	case !utf8.ValidString(n.Text):
 		return Errorf(ErrInvalid, "text", "text is not valid UTF-8")
 	case strings.IndexByte(n.Text, 0) >= 0:
 		return Errorf(ErrInvalid, "text", "text contains a NUL character")
-	case strings.TrimSpace(n.Text) == "":
-		return Errorf(ErrInvalid, "text", "text is required")
+	case !hasVisible(n.Text):
+		return Errorf(ErrInvalid, "text", "text is required (it is empty once invisible characters are set aside)")
 	case l.MaxTextBytes > 0 && len(n.Text) > l.MaxTextBytes:
 		return Errorf(ErrInvalid, "text", "text is longer than %d bytes", l.MaxTextBytes)
 	case !printable(n.Author.ID) || len(n.Author.ID) > maxIDLen:

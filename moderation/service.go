@@ -107,6 +107,7 @@ type IntakeResult struct {
 // Intake validates, deduplicates, classifies and stores one comment. It
 // returns after the comment and its first event are committed.
 func (s *Service) Intake(ctx context.Context, n NewComment) (IntakeResult, error) {
+	n.Canonical()
 	if err := n.Validate(s.limits); err != nil {
 		return IntakeResult{}, err
 	}
@@ -234,6 +235,12 @@ func (s *Service) decide(ctx context.Context, d Decision, fx Effects) (Event, er
 	if from != 0 && from != c.Status {
 		return Event{}, fmt.Errorf("decide %d: status is %s, not %s: %w", d.CommentID, c.Status, from, ErrConflict)
 	}
+	if d.To == StatusPublished {
+		// A publication has no reason, as for the rules' own: a category
+		// sent along (a form's select always sends one) would file the
+		// comment under a refusal reason nobody gave in the report.
+		d.Category = ""
+	}
 	if d.To == StatusRefused && d.Category == "" && c.Status == StatusRefused {
 		// A refusal upheld (appeal rejected, audit confirmed) keeps its
 		// reason; an empty one would erase it from the comment.
@@ -261,7 +268,9 @@ func (s *Service) decide(ctx context.Context, d Decision, fx Effects) (Event, er
 		return Event{}, fmt.Errorf("decide %d: %w", d.CommentID, err)
 	}
 	fx.Actions = s.actionsFor(&c, &e)
-	if e.To == StatusPending {
+	if e.To == StatusPending && e.From != StatusPending {
+		// Only a comment that becomes pending enters the queue: one that
+		// stays pending (the platform's news of it) is there already.
 		fx.Review = reviewItemOf(&c, c.Verdict)
 	}
 	if err := s.store.Transition(ctx, &e, nil, fx); err != nil {

@@ -145,6 +145,13 @@ var migrations = []migration{
 			lease_until {{time}}
 		)`,
 		`CREATE INDEX review_items_order ON review_items (priority DESC, received_at, comment_id)`,
+		// A filtered page reads its own rows in queue order. Through the
+		// order index alone, a category with few pending comments meant
+		// reading the whole queue: 450 ms a page at 100,000 pending.
+		`CREATE INDEX review_items_category ON review_items (category, priority DESC, received_at, comment_id)`,
+		`CREATE INDEX review_items_language ON review_items (language, priority DESC, received_at, comment_id)`,
+		`CREATE INDEX review_items_source ON review_items (source, priority DESC, received_at, comment_id)`,
+		`CREATE INDEX review_items_reason ON review_items (reason, priority DESC, received_at, comment_id)`,
 		`CREATE INDEX review_items_fingerprint ON review_items (fingerprint)`,
 		`CREATE INDEX review_items_lease ON review_items (lease_until)`,
 		// One author's comments: the author's history and pending comments.
@@ -224,6 +231,36 @@ var migrations = []migration{
 			label TEXT NOT NULL DEFAULT '',
 			created_at {{time}} NOT NULL,
 			CONSTRAINT api_tokens_digest UNIQUE (digest)
+		)`,
+	}},
+	// The platform connector: raw webhook deliveries committed before the
+	// platform gets its 200 (bodies kept byte for byte: their signature
+	// covers those bytes), the admin alert of an owed action that retrying
+	// cannot fix, and removals that arrived before the comment they remove.
+	{version: 6, name: "platform inbox, outbox alerts, removals", statements: []string{
+		`ALTER TABLE outbox ADD COLUMN alert {{int}} NOT NULL DEFAULT 0`,
+		// A comment's oldest pending action goes first: claims look for an
+		// older one of the same comment.
+		`CREATE INDEX outbox_comment_pending ON outbox (comment_id, id) WHERE state = 'pending'`,
+		`CREATE TABLE inbox (
+			id {{id}},
+			platform TEXT NOT NULL,
+			received_at {{time}} NOT NULL,
+			body {{blob}} NOT NULL,
+			state TEXT NOT NULL DEFAULT 'pending',
+			attempts {{int}} NOT NULL DEFAULT 0,
+			next_at {{time}} NOT NULL,
+			last_error TEXT NOT NULL DEFAULT '',
+			holder TEXT NOT NULL DEFAULT '',
+			lease_until {{time}},
+			updated_at {{time}} NOT NULL
+		)`,
+		`CREATE INDEX inbox_due ON inbox (state, next_at, id)`,
+		`CREATE TABLE platform_removals (
+			source TEXT NOT NULL,
+			external_id TEXT NOT NULL,
+			removed_at {{time}} NOT NULL,
+			PRIMARY KEY (source, external_id)
 		)`,
 	}},
 }
