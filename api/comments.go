@@ -79,7 +79,7 @@ type commentJSON struct {
 	ExternalID string         `json:"external_id"`
 	ThreadID   string         `json:"thread_id,omitempty"`
 	ParentID   string         `json:"parent_id,omitempty"`
-	Author     intake.Author     `json:"author"`
+	Author     intake.Author  `json:"author"`
 	Text       string         `json:"text"`
 	Language   string         `json:"language"`
 	Status     string         `json:"status"`

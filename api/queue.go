@@ -28,7 +28,7 @@ type queueItemJSON struct {
 	ClaimedBy   string         `json:"claimed_by,omitempty"`
 	LeaseUntil  *time.Time     `json:"lease_until,omitempty"`
 	Text        string         `json:"text"`
-	Author      intake.Author     `json:"author"`
+	Author      intake.Author  `json:"author"`
 	ThreadID    string         `json:"thread_id,omitempty"`
 	ParentID    string         `json:"parent_id,omitempty"`
 	Verdict     *rules.Verdict `json:"verdict"`
