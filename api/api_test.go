@@ -14,9 +14,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"vigie/api"
 	"vigie/moderation"
+	"vigie/moderation/moderationtest"
 	"vigie/rules"
 	"vigie/storage"
 	"vigie/storage/storagetest"
@@ -25,9 +27,12 @@ import (
 const testToken = "t1"
 
 type testServer struct {
-	URL string
-	DB  *storage.DB
-	Svc *moderation.Service
+	URL      string
+	DB       *storage.DB
+	Svc      *moderation.Service
+	Accounts *moderation.Accounts
+	// Clock is the service's and the accounts' clock: tests move it.
+	Clock *moderationtest.Clock
 }
 
 // newTestServer runs the real HTTP stack on loopback over a real SQLite file.
@@ -46,13 +51,39 @@ func newServer(t testing.TB, grouped bool) *testServer {
 // eachStore runs a test on SQLite and on PostgreSQL: the same API, the same
 // answers, whichever database is behind it.
 func eachStore(t *testing.T, test func(t *testing.T, s *testServer)) {
-	t.Run("sqlite", func(t *testing.T) { test(t, newTestServer(t)) })
+	eachStoreWith(t, serverOptions{}, test)
+}
+
+// eachStoreWith is eachStore with server options.
+func eachStoreWith(t *testing.T, o serverOptions, test func(t *testing.T, s *testServer)) {
+	t.Run("sqlite", func(t *testing.T) {
+		test(t, newServerWith(t, storageSQLite(t), o))
+	})
 	t.Run("postgres", func(t *testing.T) {
-		test(t, newServerOn(t, storage.Config{Driver: "postgres", DSN: storagetest.PostgresDSN(t), MaxOpenConns: 4}))
+		test(t, newServerWith(t, storage.Config{Driver: "postgres", DSN: storagetest.PostgresDSN(t), MaxOpenConns: 4}, o))
 	})
 }
 
 func newServerOn(t testing.TB, cfg storage.Config) *testServer {
+	t.Helper()
+	return newServerWith(t, cfg, serverOptions{})
+}
+
+// serverOptions are what a test may change of the server; zero fields are
+// the defaults.
+type serverOptions struct {
+	AuditRate float64
+	Lease     time.Duration
+	// Rules changes the rules settings before they are loaded.
+	Rules func(*rules.Settings)
+	// Reporting wires the admin pages' report and SOR export.
+	Reporting api.Reporting
+}
+
+// testEpoch is where the fake clock of every test server starts.
+var testEpoch = time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
+
+func newServerWith(t testing.TB, cfg storage.Config, o serverOptions) *testServer {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -60,13 +91,20 @@ func newServerOn(t testing.TB, cfg storage.Config) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rs, err := rules.Load(rules.DefaultSettings(), rules.Options{Languages: []string{"fr", "en"}})
+	settings := rules.DefaultSettings()
+	if o.Rules != nil {
+		o.Rules(&settings)
+	}
+	rs, err := rules.Load(settings, rules.Options{Languages: []string{"fr", "en"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := moderation.NewService(db, rs, moderation.Options{Limits: moderation.Limits{MaxTextBytes: 4096}})
-	h := api.New(api.Deps{Service: svc, Tokens: api.NewTokens([]string{hashToken(testToken)}), Log: log, Ping: db.Ping,
-		WriteStats: func() (int64, int64) { ws := db.WriteStats(); return ws.Requests, ws.Commits }})
+	clock := moderationtest.NewClock(testEpoch)
+	svc := moderation.NewService(db, rs, moderation.Options{Clock: clock, AuditRate: o.AuditRate, Lease: o.Lease,
+		Limits: moderation.Limits{MaxTextBytes: 4096}})
+	accounts := moderation.NewAccounts(db, clock)
+	h := api.New(api.Deps{Service: svc, Tokens: api.NewTokens([]string{hashToken(testToken)}), Accounts: accounts, Log: log, Ping: db.Ping,
+		WriteStats: func() (int64, int64) { ws := db.WriteStats(); return ws.Requests, ws.Commits }, Reporting: o.Reporting})
 	srv := httptest.NewServer(h)
 	t.Cleanup(func() {
 		srv.Close()
@@ -74,7 +112,7 @@ func newServerOn(t testing.TB, cfg storage.Config) *testServer {
 			t.Error(err)
 		}
 	})
-	return &testServer{URL: srv.URL, DB: db, Svc: svc}
+	return &testServer{URL: srv.URL, DB: db, Svc: svc, Accounts: accounts, Clock: clock}
 }
 
 func hashToken(tok string) string {

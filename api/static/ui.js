@@ -3,9 +3,11 @@
 // Comment text never passes through innerHTML: only textContent.
 (function () {
   "use strict";
+  document.documentElement.classList.add("js"); // shows the key hints
   var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
   var toast = document.getElementById("toast");
   var help = document.getElementById("help");
+  var depth = document.getElementById("depth");
 
   function say(msg) {
     if (!toast) return;
@@ -28,6 +30,12 @@
     });
   }
 
+  function count(delta) {
+    if (!depth) return;
+    var n = parseInt(depth.textContent, 10);
+    if (!isNaN(n)) depth.textContent = String(Math.max(0, n + delta));
+  }
+
   var helpBtn = document.getElementById("help-open");
   if (helpBtn && help) helpBtn.addEventListener("click", function () { help.showModal(); });
 
@@ -37,13 +45,13 @@
   var at = -1, last = null;
   var msg = list ? list.dataset : {};
 
-  function select(i) {
+  function select(i, focus) {
     if (!items.length) return;
     i = Math.max(0, Math.min(items.length - 1, i));
     if (at >= 0 && items[at]) items[at].classList.remove("selected");
     at = i;
     items[at].classList.add("selected");
-    items[at].focus({ preventScroll: true });
+    if (focus !== false) items[at].focus({ preventScroll: true });
     items[at].scrollIntoView({ block: "nearest" });
   }
   function nextOpen(from) {
@@ -60,26 +68,42 @@
       li.classList.add("done");
       li.querySelector(".result").textContent = (action === "publish" ? msg.published : msg.refused) + " " + msg.undohint;
       last = li;
+      count(-1);
       say(li.querySelector(".result").textContent);
       select(nextOpen(at));
     }).catch(function (e) { say(msg.failed + " " + e.message); });
   }
+
+  // A decision posted by a form comes back with ?undo=ID: u takes it back.
+  var undoID = new URLSearchParams(location.search).get("undo");
   function undo() {
     var li = last;
-    if (!li) {
-      var f = document.getElementById("undo-form");
-      if (f) f.submit();
+    if (li) {
+      post("/api/v1/comments/" + li.dataset.id + "/undo").then(function () {
+        li.classList.remove("done");
+        li.querySelector(".result").textContent = msg.undone;
+        say(msg.undone);
+        last = null;
+        count(1);
+        select(items.indexOf(li));
+      }).catch(function (e) { say(msg.failed + " " + e.message); });
       return;
     }
-    post("/api/v1/comments/" + li.dataset.id + "/undo").then(function () {
-      li.classList.remove("done");
-      li.querySelector(".result").textContent = msg.undone;
-      say(msg.undone);
-      last = null;
-      select(items.indexOf(li));
-    }).catch(function (e) { say(msg.failed + " " + e.message); });
+    var f = document.getElementById("undo-form");
+    if (f) { f.submit(); return; }
+    if (undoID && /^\d+$/.test(undoID)) {
+      post("/api/v1/comments/" + undoID + "/undo").then(function () {
+        location.assign("/moderation/comments/" + undoID + "?msg=undone");
+      }).catch(function (e) { say(e.message); });
+    }
   }
   if (items.length) select(0);
+  items.forEach(function (li, i) {
+    li.addEventListener("click", function (ev) {
+      if (ev.target.closest("a, button, select, input, label")) return;
+      select(i, false);
+    });
+  });
 
   // The review page: hold the claim while it is open, and p/r submit.
   var comment = document.getElementById("comment");

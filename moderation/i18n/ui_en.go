@@ -42,6 +42,11 @@ var enUI = map[string]string{
 	"msg_group_decided": "Decision applied to the copies.", "msg_appeal_decided": "Appeal decided.", "msg_audit_none": "No audit is waiting.",
 	"ago_s": "%d s ago", "ago_min": "%d min ago", "ago_h": "%d h ago", "ago_d": "%d d ago",
 	"js_published": "Published.", "js_refused": "Refused.", "js_undohint": "(u to undo)", "js_undone": "Undone: back in the queue.", "js_failed": "Failed:",
+	"filters_title": "Filters", "author_unknown": "unknown author",
+	"decide_next": "After the decision, the next comment of the queue opens.",
+	"route_rules": "rules", "route_review": "review queue", "route_appeal": "appeal", "route_audit": "audit",
+	"route_report": "report", "route_edit": "edit", "route_platform": "platform",
+	"route_recheck": "re-check", "route_external": "external request", "route_undo": "undo",
 }
 
 // enAdmin is the administration pages, in English.

@@ -42,6 +42,11 @@ var frUI = map[string]string{
 	"msg_group_decided": "Décision appliquée aux copies.", "msg_appeal_decided": "Recours tranché.", "msg_audit_none": "Aucun audit en attente.",
 	"ago_s": "il y a %d s", "ago_min": "il y a %d min", "ago_h": "il y a %d h", "ago_d": "il y a %d j",
 	"js_published": "Publié.", "js_refused": "Refusé.", "js_undohint": "(u pour annuler)", "js_undone": "Annulé : de retour dans la file.", "js_failed": "Échec :",
+	"filters_title": "Filtres", "author_unknown": "auteur inconnu",
+	"decide_next": "Après la décision, le commentaire suivant de la file s'ouvre.",
+	"route_rules": "règles", "route_review": "file de revue", "route_appeal": "recours", "route_audit": "audit",
+	"route_report": "signalement", "route_edit": "modification", "route_platform": "plateforme",
+	"route_recheck": "réexamen", "route_external": "demande externe", "route_undo": "annulation",
 }
 
 // frAdmin is the administration pages, in French.
