@@ -76,6 +76,9 @@ type uiView struct {
 	Data    any
 	IsAdmin bool
 	CanAct  bool
+	// Undo is the comment a form decision was just made on (?undo=): the
+	// page offers to take it back, for those without the script's u key.
+	Undo int64
 }
 
 type uiUser struct {

@@ -140,6 +140,9 @@ type groupView struct {
 	Rows        []queueRow
 	Authors     int
 	Categories  []rules.Category
+	// Category is the reason the rules gave the copies, offered first; a
+	// refusal still needs one chosen (publication ignores it).
+	Category string
 }
 
 // GET /moderation/groups/{fingerprint}
@@ -153,7 +156,11 @@ func (s *Server) uiGroup(c *gin.Context) error {
 	for _, e := range entries {
 		authors[e.Comment.Author.ID] = true
 	}
-	s.render(c, http.StatusOK, "group", "queue", groupView{Fingerprint: fp, Rows: s.rowsOf(c, entries), Authors: len(authors), Categories: s.svc.Rules().Categories()})
+	v := groupView{Fingerprint: fp, Rows: s.rowsOf(c, entries), Authors: len(authors), Categories: s.svc.Rules().Categories()}
+	if len(entries) > 0 {
+		v.Category = entries[0].Item.Category
+	}
+	s.render(c, http.StatusOK, "group", "queue", v)
 	return nil
 }
 

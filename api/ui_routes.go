@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -66,6 +67,9 @@ func (s *Server) view(c *gin.Context, nav string, data any) uiView {
 	u := currentUser(c)
 	v := uiView{Lang: s.lang(c), Nav: nav, User: uiUser{Name: u.Name, Role: u.Role.String()}, CSRF: csrfToken(c),
 		Path: c.Request.URL.Path, Now: s.svc.Now(), Data: data, IsAdmin: can(c, moderation.PermAdmin), CanAct: can(c, moderation.PermDecide)}
+	if id, err := strconv.ParseInt(c.Query("undo"), 10, 64); err == nil && id > 0 && v.CanAct {
+		v.Undo = id
+	}
 	if m := uiMessage(c.Query("msg")); m != "" {
 		v.Flash = i18n.T(v.Lang, m)
 	}

@@ -71,6 +71,6 @@ var enAccounts = map[string]string{
 	"nav_users": "Users", "title_users": "Users", "user_role": "Role", "user_state": "State", "user_actions": "Actions",
 	"user_active": "active", "user_disabled": "disabled", "user_enable": "Enable", "user_disable": "Disable",
 	"new_password": "new password (10 characters or more)", "set_password": "Set password", "save": "Save",
-	"add_user":  "Add a user",
+	"choose_reason": "choose a reason…", "add_user": "Add a user",
 	"users_cli": "Personal API tokens for scripts: `vigie user token NAME` (shown once, stored hashed).",
 }

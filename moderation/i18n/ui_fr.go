@@ -71,6 +71,6 @@ var frAccounts = map[string]string{
 	"nav_users": "Utilisateurs", "title_users": "Utilisateurs", "user_role": "Rôle", "user_state": "État", "user_actions": "Actions",
 	"user_active": "actif", "user_disabled": "désactivé", "user_enable": "Réactiver", "user_disable": "Désactiver",
 	"new_password": "nouveau mot de passe (10 caractères ou plus)", "set_password": "Changer le mot de passe", "save": "Enregistrer",
-	"add_user":  "Ajouter un utilisateur",
+	"choose_reason": "choisir un motif…", "add_user": "Ajouter un utilisateur",
 	"users_cli": "Jetons d’API personnels pour les scripts : `vigie user token NOM` (affiché une fois, conservé haché).",
 }
