@@ -92,14 +92,16 @@ const (
 	MaxPasswordLen = 72
 )
 
-// ValidateUserName checks a login name: 1–64 letters, digits, '.', '-',
-// '_' or '@'. No spaces, controls or look-alike tricks in the event log.
+// ValidateUserName checks a login name: 1–64 Latin letters (accents
+// included), ASCII digits, '.', '-', '_' or '@'. No spaces, controls, or
+// letters of other scripts that look like Latin ones ("аdmin" with a
+// Cyrillic а) in the event log or the user list.
 func ValidateUserName(name string) error {
 	if name == "" || len(name) > maxUserName || !utf8.ValidString(name) {
 		return Errorf(ErrInvalid, "name", "a user name has 1 to %d characters", maxUserName)
 	}
 	for _, r := range name {
-		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '.' || r == '-' || r == '_' || r == '@') {
+		if !(unicode.Is(unicode.Latin, r) || '0' <= r && r <= '9' || r == '.' || r == '-' || r == '_' || r == '@') {
 			return Errorf(ErrInvalid, "name", "a user name has only letters, digits and . - _ @ (not %q)", r)
 		}
 	}

@@ -72,7 +72,8 @@ func (db *DB) userWhere(ctx context.Context, cond string, arg any) (moderation.U
 	}
 	u, err := scanUser(sqlDB.QueryRowContext(ctx, db.dialect.bind(`SELECT `+userColumns+` FROM users WHERE `+cond), arg))
 	if errors.Is(err, sql.ErrNoRows) {
-		return u, fmt.Errorf("user %v: %w", arg, moderation.ErrNotFound)
+		// The caller names the user; this says only what is wrong.
+		return u, fmt.Errorf("no such user: %w", moderation.ErrNotFound)
 	}
 	return u, err
 }

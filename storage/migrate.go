@@ -154,6 +154,8 @@ var migrations = []migration{
 		`CREATE INDEX review_items_reason ON review_items (reason, priority DESC, received_at, comment_id)`,
 		`CREATE INDEX review_items_fingerprint ON review_items (fingerprint)`,
 		`CREATE INDEX review_items_lease ON review_items (lease_until)`,
+		// The oldest pending comment, shown on every page of the queue.
+		`CREATE INDEX review_items_received ON review_items (received_at)`,
 		// One author's comments: the author's history and pending comments.
 		`CREATE INDEX comments_author ON comments (source, author_id)`,
 		`CREATE TABLE audits (

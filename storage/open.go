@@ -117,6 +117,14 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*DB, error) {
 		db.closePools()
 		return nil, fmt.Errorf("open %s: %w", cfg.Driver, err)
 	}
+	if d.name == "sqlite" {
+		// Statistics let the planner pick the right index when a queue
+		// filter combines a rare value and a common one; without them it
+		// may read the whole queue. optimize only analyses what needs it.
+		if err := w.WithContext(ctx).Exec("PRAGMA optimize=0x10002").Error; err != nil {
+			db.log.Warn("sqlite optimize failed", "err", err)
+		}
+	}
 	db.writer = startWriter(db, cfg.BatchMax, cfg.BatchWait)
 	if cfg.BatchWait <= 0 {
 		db.log.Warn("group commit is off: one commit per write", "batch_wait", cfg.BatchWait)

@@ -128,8 +128,6 @@ func (db *DB) QueueStats(ctx context.Context, now time.Time) (moderation.QueueSt
 	if err != nil {
 		return st, err
 	}
-	// MIN over a DATETIME column comes back as text from SQLite: read the
-	// oldest row through the index instead.
 	// Two counts, each over an index: a CASE inside one SUM would read
 	// every row of a long queue on every page.
 	err = sqlDB.QueryRowContext(ctx, db.dialect.bind(`SELECT (SELECT COUNT(*) FROM review_items), (SELECT COUNT(*) FROM review_items WHERE lease_until > ?)`),
@@ -137,6 +135,8 @@ func (db *DB) QueueStats(ctx context.Context, now time.Time) (moderation.QueueSt
 	if err != nil {
 		return st, fmt.Errorf("queue stats: %w", err)
 	}
+	// MIN over a DATETIME column comes back as text from SQLite: read the
+	// oldest row through the index review_items_received instead.
 	err = sqlDB.QueryRowContext(ctx, `SELECT received_at FROM review_items ORDER BY received_at LIMIT 1`).Scan(&oldest)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return st, fmt.Errorf("queue stats: %w", err)
