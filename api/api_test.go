@@ -78,6 +78,9 @@ type serverOptions struct {
 	Rules func(*rules.Settings)
 	// Reporting wires the admin pages' report and SOR export.
 	Reporting api.Reporting
+	// Pages are the platform pages decisions owe actions to; with them
+	// the admin page of platform actions is on.
+	Pages moderation.PagePolicy
 }
 
 // testEpoch is where the fake clock of every test server starts.
@@ -100,11 +103,16 @@ func newServerWith(t testing.TB, cfg storage.Config, o serverOptions) *testServe
 		t.Fatal(err)
 	}
 	clock := moderationtest.NewClock(testEpoch)
-	svc := moderation.NewService(db, rs, moderation.Options{Clock: clock, AuditRate: o.AuditRate, Lease: o.Lease,
-		Limits: moderation.Limits{MaxTextBytes: 4096}})
+	opts := moderation.Options{Clock: clock, AuditRate: o.AuditRate, Lease: o.Lease, Limits: moderation.Limits{MaxTextBytes: 4096}}
+	var platform api.PlatformAdmin
+	if o.Pages != nil {
+		opts.Platform, platform = o.Pages, db
+	}
+	svc := moderation.NewService(db, rs, opts)
 	accounts := moderation.NewAccounts(db, clock)
 	h := api.New(api.Deps{Service: svc, Tokens: api.NewTokens([]string{hashToken(testToken)}), Accounts: accounts, Log: log, Ping: db.Ping,
-		WriteStats: func() (int64, int64) { ws := db.WriteStats(); return ws.Requests, ws.Commits }, Reporting: o.Reporting})
+		WriteStats: func() (int64, int64) { ws := db.WriteStats(); return ws.Requests, ws.Commits }, Reporting: o.Reporting,
+		Platform: platform})
 	srv := httptest.NewServer(h)
 	t.Cleanup(func() {
 		srv.Close()

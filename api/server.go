@@ -30,6 +30,9 @@ type Deps struct {
 	Reporting Reporting
 	// RulesAdmin lets the admin page try candidate rules.
 	RulesAdmin RulesAdmin
+	// Platform shows admins the actions owed to the pages (the outbox);
+	// nil leaves the page out.
+	Platform PlatformAdmin
 	// Mount adds more routes (the public pages) to the router.
 	Mount []func(gin.IRouter)
 }
@@ -39,6 +42,7 @@ type Server struct {
 	svc        *moderation.Service
 	tokens     *Tokens
 	accounts   *moderation.Accounts
+	platform   PlatformAdmin
 	log        *slog.Logger
 	maxBody    int64
 	ping       func(context.Context) error
@@ -53,7 +57,7 @@ func init() { gin.SetMode(gin.ReleaseMode) }
 
 // New builds the HTTP handler.
 func New(d Deps) *Server {
-	s := &Server{svc: d.Service, tokens: d.Tokens, accounts: d.Accounts, log: d.Log, maxBody: d.MaxBodyBytes, ping: d.Ping, metrics: newMetrics(d.WriteStats), ui: parseUI(), reporting: d.Reporting, rulesAdmin: d.RulesAdmin}
+	s := &Server{svc: d.Service, tokens: d.Tokens, accounts: d.Accounts, platform: d.Platform, log: d.Log, maxBody: d.MaxBodyBytes, ping: d.Ping, metrics: newMetrics(d.WriteStats), ui: parseUI(), reporting: d.Reporting, rulesAdmin: d.RulesAdmin}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

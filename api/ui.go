@@ -79,6 +79,9 @@ type uiView struct {
 	// Undo is the comment a form decision was just made on (?undo=): the
 	// page offers to take it back, for those without the script's u key.
 	Undo int64
+	// Alerts counts failed platform actions an admin must act on.
+	Alerts      int64
+	HasPlatform bool
 }
 
 type uiUser struct {

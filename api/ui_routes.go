@@ -44,6 +44,8 @@ func (s *Server) mountModeration(r *gin.Engine) {
 	ui.POST("/admin/users/:name/password", admin, s.uiHandle(s.uiSetPassword))
 	ui.POST("/admin/users/:name/disable", admin, s.uiHandle(s.uiSetDisabled(true)))
 	ui.POST("/admin/users/:name/enable", admin, s.uiHandle(s.uiSetDisabled(false)))
+	ui.GET("/admin/platform", admin, s.uiHandle(s.uiPlatform))
+	ui.POST("/admin/platform/:id/retry", admin, s.uiHandle(s.uiRetryPlatform))
 
 	v1 := r.Group("/api/v1")
 	v1.GET("/export/sor", admin, s.handle(s.getSOR))
@@ -72,6 +74,9 @@ func (s *Server) view(c *gin.Context, nav string, data any) uiView {
 	}
 	if m := uiMessage(c.Query("msg")); m != "" {
 		v.Flash = i18n.T(v.Lang, m)
+	}
+	if v.IsAdmin {
+		v.Alerts, v.HasPlatform = s.platformAlerts(c.Request.Context()), s.platform != nil
 	}
 	if st, err := s.svc.QueueStats(c.Request.Context()); err == nil {
 		v.Stats = st

@@ -89,6 +89,9 @@ type OutboxStore interface {
 	OutboxStats(ctx context.Context) (OutboxStats, error)
 	// OutboxItems lists items in a state, newest first.
 	OutboxItems(ctx context.Context, state OutboxState, limit int) ([]OutboxItem, error)
+	// RequeueOutbox puts a failed item back to do now (ErrConflict if it
+	// is not failed): an admin fixed what made it fail.
+	RequeueOutbox(ctx context.Context, id int64, now time.Time) error
 }
 
 // Platform performs owed actions on the platform that hosts the comments.

@@ -56,6 +56,8 @@ func (m *memOutbox) OutboxItems(context.Context, moderation.OutboxState, int) ([
 	return nil, nil
 }
 
+func (m *memOutbox) RequeueOutbox(context.Context, int64, time.Time) error { return nil }
+
 // scripted answers each Perform with the next error of its list.
 type scripted struct{ errs []error }
 

@@ -230,3 +230,21 @@ func errorText(s string) string {
 	}
 	return s[:cut] + "…"
 }
+
+// RequeueOutbox puts a failed action back to do now, attempts reset: what
+// an admin does after fixing its cause (a renewed page token).
+func (db *DB) RequeueOutbox(ctx context.Context, id int64, now time.Time) error {
+	q := db.dialect.bind(`UPDATE outbox SET state = 'pending', attempts = 0, alert = 0, next_at = ?, holder = '',
+		lease_until = NULL, updated_at = ? WHERE id = ? AND state = 'failed'`)
+	now = moderation.TruncateTime(now)
+	return db.withWriteTx(ctx, func(c gorm.ConnPool, ctx context.Context) error {
+		res, err := c.ExecContext(ctx, q, now, now, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("outbox %d is not a failed action: %w", id, moderation.ErrConflict)
+		}
+		return nil
+	})
+}

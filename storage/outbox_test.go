@@ -201,3 +201,39 @@ func TestOutboxUnhideWaitsUntilTheHideOfItsCommentIsDone(t *testing.T) {
 		}
 	})
 }
+
+// TestFailedOutboxActionCanBeRequeued: after an admin fixes the cause, a
+// failed action goes back to do now with its attempts and alert cleared; a
+// pending one cannot be requeued.
+func TestFailedOutboxActionCanBeRequeued(t *testing.T) {
+	forEachDriver(t, func(t *testing.T, cfg Config) {
+		ctx := context.Background()
+		db := openDB(t, cfg)
+		oweHide(t, db, 1)
+		oweHide(t, db, 2)
+		now := t0.Add(time.Hour)
+		items := claimOutbox(t, db, "w", now, 10)
+		if len(items) != 2 {
+			t.Fatalf("claimed %d items, want 2", len(items))
+		}
+		ids := []int64{items[0].ID, items[1].ID}
+		if err := db.FinishOutbox(ctx, ids[0], "w", moderation.OutboxResult{State: moderation.OutboxFailed, Error: "190", Alert: true}, now); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.FinishOutbox(ctx, ids[1], "w", moderation.OutboxResult{State: moderation.OutboxPending, NextAt: now.Add(time.Hour)}, now); err != nil {
+			t.Fatal(err)
+		}
+		wantErr(t, db.RequeueOutbox(ctx, ids[1], now), moderation.ErrConflict)
+		if err := db.RequeueOutbox(ctx, ids[0], now); err != nil {
+			t.Fatal(err)
+		}
+		st, err := db.OutboxStats(ctx)
+		if err != nil || st.Failed != 0 || st.Alerts != 0 || st.Pending != 2 {
+			t.Errorf("stats after requeue: %+v %v", st, err)
+		}
+		again := claimOutbox(t, db, "w2", now, 10)
+		if len(again) != 1 || again[0].ID != ids[0] || again[0].Attempts != 0 {
+			t.Errorf("claim after requeue: %+v; want the requeued action, attempts 0", again)
+		}
+	})
+}

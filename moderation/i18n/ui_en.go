@@ -74,3 +74,14 @@ var enAccounts = map[string]string{
 	"choose_reason": "choose a reason…", "add_user": "Add a user",
 	"users_cli": "Personal API tokens for scripts: `vigie user token NAME` (shown once, stored hashed).",
 }
+
+// enPlatform is the admin page of actions owed to platforms, in English.
+var enPlatform = map[string]string{
+	"nav_platform": "Platform", "title_platform": "Actions on the pages",
+	"platform_intro":   "What Vigie owes the pages it moderates: hide a refused comment, show a reinstated one, delete where the page asks. Failed actions are listed here; an alert (an expired or revoked page token) needs an admin: renew the token, restart or reload, then retry.",
+	"platform_pending": "to do", "platform_failed": "failed", "platform_alerts": "alerts",
+	"platform_action": "Action", "platform_comment": "Comment", "platform_attempts": "Attempts", "platform_error": "Last error",
+	"platform_alert": "alert", "platform_retry": "Retry", "platform_none": "No failed action.",
+	"msg_platform_retried": "The action is back in line.",
+	"platform_banner":      "%d action(s) on the pages failed and need an admin (a page token?).",
+}

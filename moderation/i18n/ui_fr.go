@@ -74,3 +74,14 @@ var frAccounts = map[string]string{
 	"choose_reason": "choisir un motif…", "add_user": "Ajouter un utilisateur",
 	"users_cli": "Jetons d’API personnels pour les scripts : `vigie user token NOM` (affiché une fois, conservé haché).",
 }
+
+// frPlatform is the admin page of actions owed to platforms, in French.
+var frPlatform = map[string]string{
+	"nav_platform": "Plateforme", "title_platform": "Actions sur les pages",
+	"platform_intro":   "Ce que Vigie doit faire sur les pages qu’il modère : masquer un commentaire refusé, réafficher un commentaire rétabli, supprimer quand la page le demande. Les actions en échec sont listées ici ; une alerte (jeton de page expiré ou révoqué) demande un administrateur : renouveler le jeton, redémarrer ou recharger, puis relancer.",
+	"platform_pending": "à faire", "platform_failed": "en échec", "platform_alerts": "alertes",
+	"platform_action": "Action", "platform_comment": "Commentaire", "platform_attempts": "Essais", "platform_error": "Dernière erreur",
+	"platform_alert": "alerte", "platform_retry": "Relancer", "platform_none": "Aucune action en échec.",
+	"msg_platform_retried": "L’action est de nouveau en file.",
+	"platform_banner":      "%d action(s) sur les pages ont échoué et demandent un administrateur (jeton de page ?).",
+}
