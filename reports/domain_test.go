@@ -96,7 +96,7 @@ func seedHistory(t *testing.T) *seeded {
 	intake("insult", "Bande de connards, vous mentez tous", "fbu_55509876", "Bernard Petit", ref)
 	intake("rep1", repeated, "fbu_55500001", "Chloé Durand", pub)
 	intake("rep2", repeated, "fbu_55500002", "David Leroy", pub)
-	intake("rep3", repeated, "fbu_55500003", "Emma Moreau", ref)
+	intake("rep3", repeated, "fbu_55500003", "Emma Moreau", pend) // copies wait for review, never refused as copies
 	intake("mild", "Ce projet est idiot, franchement", "fbu_55500004", "Farid Haddad", pend)
 	intake("pii", "Appelez Jean au 06 12 34 56 78 pour en parler", "fbu_55500005", "Gaëlle Roux", pend)
 	intake("en", "Thanks for the clear explanation of the bill, very useful.", "fbu_55500006", "Henry Smith", pub)
@@ -105,6 +105,7 @@ func seedHistory(t *testing.T) *seeded {
 
 	decide(at(3, 10), "mild", pub, mod, moderation.RouteReview, moderation.AutomationPartial, "")
 	decide(at(3, 15), "pii", ref, mod, moderation.RouteReview, moderation.AutomationPartial, "personal_data")
+	decide(at(3, 16), "rep3", ref, mod, moderation.RouteReview, moderation.AutomationPartial, "repeated")
 	decide(at(4, 11), "insult", pub, mod, moderation.RouteAppeal, moderation.AutomationNone, "")
 	decide(at(4, 16), "rep3", pub, mod, moderation.RouteAudit, moderation.AutomationNone, "")
 	decide(at(4, 17), "rep1", pub, mod, moderation.RouteAudit, moderation.AutomationNone, "") // audit confirms

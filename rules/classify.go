@@ -145,7 +145,7 @@ func (c *classifier) run(r *rule) {
 		for _, re := range r.patterns {
 			for _, m := range re.FindAllIndex(c.nt.norm, -1) {
 				a, b := c.nt.span(m[0], m[1])
-				if a < b && !(r.clause && crossesClause(text[a:b])) {
+				if a < b && !(r.clause && crossesClause(text[a:b])) && !c.homographEdge(m[0], m[1]) {
 					c.add(r, a, b, c.softenedSpan(r, m[0], m[1], a, b))
 				}
 			}
@@ -199,6 +199,17 @@ func (c *classifier) run(r *rule) {
 			c.whole(r)
 		}
 	}
+}
+
+// homographEdge reports whether the regexp match norm[na:nb] begins or
+// ends on the unaccented homograph of an accented word (accents.go).
+func (c *classifier) homographEdge(na, nb int) bool {
+	ix := c.rs.words
+	if ix.accentLead == 0 {
+		return false
+	}
+	first, last := c.nt.tokenAt(na), c.nt.tokenAt(nb-1)
+	return ix.homograph(c.nt, first) || ix.homograph(c.nt, last)
 }
 
 func (c *classifier) runLinks(r *rule) {

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -141,10 +142,37 @@ func TestRepeatedPosts(t *testing.T) {
 			h.record(in)
 			want := ActionPublish
 			if i >= minAuthors {
-				want = ActionRefuse
+				want = ActionReview
 			}
-			if v.Action != want || want == ActionRefuse && v.Category != "repeated" {
+			if v.Action != want || want == ActionReview && v.Category != "repeated" {
 				t.Errorf("min_authors=%d, author %d: got %v/%s, want %v/repeated", minAuthors, i, v.Action, v.Category, want)
+			}
+		}
+	}
+}
+
+// TestRepeatedPostsAreReviewedNotRefused: four authors posting the same
+// factual correction is the 2015 case, where the copies were removed; the
+// 3rd and 4th go to review, to be decided together. Refusing takes a second
+// signal: a copy whose text breaks a refuse rule is refused by that rule.
+func TestRepeatedPostsAreReviewedNotRefused(t *testing.T) {
+	rs := loadDefault(t)
+	at := time.Date(2015, 4, 1, 12, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		text     string
+		want     []Action // per author, 1st to 4th
+		category string   // of the 3rd and 4th
+	}{
+		{"Votre graphique est faux, corrigez-le", []Action{ActionPublish, ActionPublish, ActionReview, ActionReview}, "repeated"},
+		{"Le ministre est un connard, partagez", []Action{ActionRefuse, ActionRefuse, ActionRefuse, ActionRefuse}, "insult"},
+	} {
+		h := newFakeHistory()
+		for i, want := range tt.want {
+			in := Input{Text: tt.text, AuthorKey: fmt.Sprint("author-", i), At: at.Add(time.Duration(i) * time.Minute)}
+			v := rs.Classify(in, h)
+			h.record(in)
+			if v.Action != want || i >= 2 && v.Category != tt.category {
+				t.Errorf("%q, author %d: got %v/%s, want %v/%s; matches %s", tt.text, i+1, v.Action, v.Category, want, tt.category, matchList(v))
 			}
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"slices"
 	"sort"
-	"strings"
 )
 
 // The decision, in this order (README.md, "Decision"):
@@ -14,7 +13,8 @@ import (
 //     else matched (trusted authors). Other allow matches mask the matches
 //     of other rules whose span lies inside theirs (exceptions).
 //  3. A refuse match refuses. A refuse rule with "soften" acts as review
-//     when the match is quoted or next to a mention cue (mention, not use).
+//     when the match is a mention, not a use: quoted, reported or said of
+//     the writer (soften.go).
 //  4. Score rules: weights of the distinct rules that matched are summed;
 //     score >= thresholds.refuse refuses, >= thresholds.review reviews.
 //  5. A review match sends to review.
@@ -131,47 +131,8 @@ func masked(f found, all []found) bool {
 	return false
 }
 
-// softened reports whether a refuse match on tokens ti..tj (original bytes
-// a..b) should only be reviewed: it is quoted, or a mention cue (a word such
-// as "call", "traiter de", "said") is close. Reported speech and
-// counter-speech quote slurs in order to reject them.
-func (c *classifier) softened(r *rule, ti, tj, a, b int) bool {
-	s := r.soften
-	if s == nil || r.action != ActionRefuse {
-		return false
-	}
-	if s.quoted && quoted(c.in.Text, a, b) {
-		return true
-	}
-	for _, t := range s.near {
-		for _, h := range c.hits {
-			if h.target == t && int(h.tj) >= ti-s.within && int(h.ti) <= tj+s.within && (h.tj < int32(ti) || h.ti > int32(tj)) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// softenedSpan is softened for a match given in bytes of the normalised
-// text (regexp rules).
-func (c *classifier) softenedSpan(r *rule, na, nb, a, b int) bool {
-	if r.soften == nil || r.action != ActionRefuse {
-		return false
-	}
-	return c.softened(r, c.nt.tokenAt(na), c.nt.tokenAt(nb-1), a, b)
-}
-
 // tokenAt is the index of the token holding byte p of norm.
 func (nt *normText) tokenAt(p int) int {
 	i := sort.Search(len(nt.toks), func(i int) bool { return int(nt.toks[i].ne) > p })
 	return min(i, len(nt.toks)-1)
-}
-
-const openQuotes, closeQuotes = "\"“«„", "\"”»“"
-
-// quoted reports whether s[a:b] sits between an opening quote before it and
-// a closing quote after it.
-func quoted(s string, a, b int) bool {
-	return strings.ContainsAny(s[:a], openQuotes) && strings.ContainsAny(s[b:], closeQuotes)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 )
@@ -17,6 +18,15 @@ type EvalReport struct {
 	// Categories holds one line per value of the CSV's category column
 	// (empty when the file has none), sorted by name.
 	Categories []EvalStats
+	// Skipped lists the rows left out of the figures, in file order.
+	Skipped []EvalSkip
+}
+
+// EvalSkip is a row Eval could not use: its line in the file (where the
+// row starts) and why.
+type EvalSkip struct {
+	Line   int
+	Reason string
 }
 
 // EvalStats counts one group of rows. "Flagged" means refused or sent to
@@ -78,27 +88,41 @@ func (s *EvalStats) add(label bool, a Action) {
 
 // Eval runs rs over a CSV of text,label[,lang,category] (label 1 = should
 // not be published). A header row is recognised by its "label" column.
-// History rules do not fire (each row is judged alone).
+// History rules do not fire (each row is judged alone). A bad row (too few
+// fields, a label other than 0 or 1, broken CSV quoting) is skipped and
+// listed in Skipped with its line: one typo must not void a long run. The
+// error is only for a reader that fails.
 func Eval(r io.Reader, rs *Ruleset) (*EvalReport, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	textCol, labelCol, catCol := 0, 1, 3
 	rep := &EvalReport{RulesetVersion: rs.Version(), Overall: EvalStats{Name: "overall"}}
 	cats := map[string]*EvalStats{}
-	for line := 1; ; line++ {
+	for first := true; ; first = false {
+		offset := cr.InputOffset()
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
 		}
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			rep.Skipped = append(rep.Skipped, EvalSkip{Line: pe.StartLine, Reason: pe.Err.Error()})
+			if cr.InputOffset() == offset {
+				break // nothing more can be read
+			}
+			continue
+		}
 		if err != nil {
 			return nil, fmt.Errorf("eval: %w", err)
 		}
-		if line == 1 && hasCol(rec, "label") {
+		line, _ := cr.FieldPos(0)
+		if first && hasCol(rec, "label") {
 			textCol, labelCol, catCol = colIndex(rec, "text", 0), colIndex(rec, "label", 1), colIndex(rec, "category", 3)
 			continue
 		}
 		if len(rec) <= max(textCol, labelCol) {
-			return nil, fmt.Errorf("eval: line %d: want text,label[,lang,category], got %d fields", line, len(rec))
+			rep.Skipped = append(rep.Skipped, EvalSkip{Line: line, Reason: fmt.Sprintf("want text,label[,lang,category], got %d field(s)", len(rec))})
+			continue
 		}
 		var label bool
 		switch strings.TrimSpace(rec[labelCol]) {
@@ -106,7 +130,8 @@ func Eval(r io.Reader, rs *Ruleset) (*EvalReport, error) {
 			label = true
 		case "0":
 		default:
-			return nil, fmt.Errorf("eval: line %d: label %q: want 0 or 1", line, rec[labelCol])
+			rep.Skipped = append(rep.Skipped, EvalSkip{Line: line, Reason: fmt.Sprintf("label %q: want 0 or 1", rec[labelCol])})
+			continue
 		}
 		v := rs.Classify(Input{Text: rec[textCol], Source: "eval"}, nil)
 		rep.Overall.add(label, v.Action)
@@ -167,9 +192,25 @@ func (e *EvalReport) WriteText(w io.Writer) error {
 			s.Refused, pct(s.RefusedTP, s.Refused), pct(s.RefusedTP, s.Positives), pct(s.Refused-s.RefusedTP, s.Negatives()),
 			s.Flagged, pct(s.FlaggedTP, s.Flagged), pct(s.FlaggedTP, s.Positives), pct(s.Flagged-s.FlaggedTP, s.Negatives()))
 	}
+	if n := len(e.Skipped); n > 0 {
+		fmt.Fprintf(tw, "\nskipped %d bad row(s), not counted above: lines %s\n", n, skippedLines(e.Skipped))
+	}
 	fmt.Fprintln(tw, "\nrefused: automated refusals only; flagged: refused or sent to review.")
 	fmt.Fprintln(tw, "false removal: share of rows labelled 0 (should be published) that were refused; '-' when undefined.")
 	return tw.Flush()
+}
+
+// skippedLines lists the lines of the skipped rows, the first 20.
+func skippedLines(sk []EvalSkip) string {
+	var ls []string
+	for i, s := range sk {
+		if i == 20 {
+			ls = append(ls, fmt.Sprintf("and %d more", len(sk)-i))
+			break
+		}
+		ls = append(ls, strconv.Itoa(s.Line))
+	}
+	return strings.Join(ls, ", ")
 }
 
 func pct(a, b int) string {

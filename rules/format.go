@@ -1,15 +1,7 @@
 package rules
 
-import (
-	"bytes"
-	"errors"
-	"fmt"
-	"io"
-
-	"gopkg.in/yaml.v3"
-)
-
-// fileSpec is one rules file (a "pack"). See README.md for the format.
+// fileSpec is one rules file (a "pack"). See README.md for the format and
+// decode.go for how it is read.
 type fileSpec struct {
 	Version    int                 `yaml:"version"`
 	Name       string              `yaml:"name"`
@@ -17,10 +9,19 @@ type fileSpec struct {
 	Sets       map[string][]string `yaml:"sets"`
 	// Sets whose entries are also found by approximate matching
 	// (approx.go), and ordinary words never read as a near miss.
-	FuzzySets   []string   `yaml:"fuzzy_sets"`
-	GluedSets   []string   `yaml:"glued_sets"`
-	FuzzyExcept []string   `yaml:"fuzzy_except"`
-	Rules       []ruleSpec `yaml:"rules"`
+	FuzzySets   []string `yaml:"fuzzy_sets"`
+	GluedSets   []string `yaml:"glued_sets"`
+	FuzzyExcept []string `yaml:"fuzzy_except"`
+	// Accented lists words whose accents tell them apart from an ordinary
+	// word ("demeuré", not "demeure"): see accents.go.
+	Accented []string   `yaml:"accented"`
+	Rules    []ruleSpec `yaml:"rules"`
+
+	// Lines, for messages: of top-level keys, of sets, of categories
+	// (parallel to Categories).
+	keyLines map[string]int
+	setLines map[string]int
+	catLines []int
 }
 
 // ruleSpec is one rule as written. Kind-specific fields are ignored by the
@@ -51,8 +52,8 @@ type ruleSpec struct {
 	// near
 	Near   []string `yaml:"near"`   // sets that must all occur...
 	Within int      `yaml:"within"` // ...within this many tokens of the first
-	// words and near: downgrade refuse to review when the match is quoted
-	// or close to one of these sets (mention, not use).
+	// words, near and regex: downgrade refuse to review when the match is
+	// quoted, reported or said of the writer (mention, not use).
 	Soften *softenSpec `yaml:"soften"`
 	// links
 	Deny     []string `yaml:"deny"`
@@ -79,42 +80,39 @@ type ruleSpec struct {
 	// authors
 	Authors []string `yaml:"authors"`
 
-	line int // set after decoding: line of the rule in its file
+	line    int             // line of the rule in its file
+	lines   map[string]int  // line of each key of the rule
+	badKeys map[string]bool // keys whose value could not be read (Check)
 }
 
+// lineOf is the line of a key of the rule, or of the rule.
+func (sp *ruleSpec) lineOf(key string) int {
+	if l, ok := sp.lines[key]; ok {
+		return l
+	}
+	return sp.line
+}
+
+// softenSpec: see README.md, "soften", and soften.go. Near (reported
+// speech) and self (self-description) cues count before the match, after
+// cues right after it; an addressed word voids a cue.
 type softenSpec struct {
-	Quoted bool     `yaml:"quoted"`
-	Near   []string `yaml:"near"`
-	Within int      `yaml:"within"`
+	Quoted    bool     `yaml:"quoted"`
+	Near      []string `yaml:"near"`
+	Self      []string `yaml:"self"`
+	After     []string `yaml:"after"`
+	Addressed []string `yaml:"addressed"`
+	Within    int      `yaml:"within"`
 }
 
-// parseFile decodes a rules file strictly (unknown keys are errors) and
-// records the line of every rule so later errors can point at it.
+// parseFile reads a rules file (decode.go). On problems it returns a
+// *FileError listing them all, and, unless the YAML itself is broken, the
+// spec of everything that could be read, which Check compiles to find
+// the remaining problems in the same run.
 func parseFile(name string, data []byte) (*fileSpec, error) {
-	var fs fileSpec
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&fs); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("%s: empty rules file", name)
-		}
-		return nil, fmt.Errorf("%s: %w", name, err)
+	fs, probs := decodeFile(data)
+	if len(probs) > 0 {
+		return fs, &FileError{File: name, Problems: probs}
 	}
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err == nil && len(root.Content) == 1 {
-		doc := root.Content[0]
-		for i := 0; i+1 < len(doc.Content); i += 2 {
-			if doc.Content[i].Value == "rules" {
-				for k, item := range doc.Content[i+1].Content {
-					if k < len(fs.Rules) {
-						fs.Rules[k].line = item.Line
-					}
-				}
-			}
-		}
-	}
-	if fs.Version != 0 && fs.Version != 1 {
-		return nil, fmt.Errorf("%s: unsupported version %d (want 1)", name, fs.Version)
-	}
-	return &fs, nil
+	return fs, nil
 }

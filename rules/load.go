@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 )
 
@@ -89,18 +88,33 @@ func Load(s Settings, o Options) (rs *Ruleset, err error) {
 	return rs, nil
 }
 
-// Check validates one rules file, as `vigie rules check FILE` does. The
-// file may use the categories and sets of the builtin core pack.
+// Check validates one rules file, as `vigie rules check FILE` does, and
+// reports every problem of the file at once (a *FileError, one problem
+// per line): unknown keys, values of the wrong type, unknown kinds,
+// categories and sets, bad patterns... The file may use the categories and
+// sets of the builtin packs. Only a YAML syntax error stops the reading.
 func Check(path string) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%s: internal error: %v", path, r)
 		}
 	}()
-	p, err := readPack(path, "")
+	data, err := os.ReadFile(path)
 	if err != nil {
-		return err
+		return fmt.Errorf("rules pack: %w", err)
 	}
+	p := &pack{name: path, data: data}
+	var ps problems
+	spec, err := parseFile(path, data)
+	if fe, ok := err.(*FileError); ok {
+		for _, pr := range fe.Problems {
+			ps.add(path, pr.Line, "%s", pr.Message)
+		}
+	}
+	if spec == nil {
+		return ps.err()
+	}
+	p.spec = spec
 	var ctx []*pack
 	for _, name := range []string{"core", "fr", "en"} {
 		c, err := readPack(builtinPrefix+name, "")
@@ -109,150 +123,48 @@ func Check(path string) (err error) {
 		}
 		ctx = append(ctx, c)
 	}
-	s := DefaultSettings()
-	_, err = compile([]*pack{p}, ctx, s, Options{Languages: []string{"fr", "en"}})
-	return err
+	compileInto(&ps, []*pack{p}, ctx, DefaultSettings(), Options{Languages: []string{"fr", "en"}})
+	return ps.err()
 }
 
 // compile merges the packs (categories and rules must be unique, sets are
 // unions) and compiles every rule. context packs lend their categories and
-// sets but not their rules.
+// sets but not their rules. The error lists every problem found.
 func compile(packs, context []*pack, s Settings, o Options) (*Ruleset, error) {
-	rs := &Ruleset{
-		thresholds: s.Thresholds,
-		languages:  o.Languages,
-		catIndex:   map[string]int{},
-		setIndex:   map[string]int32{},
-		words:      newWordIndex(),
-	}
-	setWords := map[string][]string{}
-	setOrigin := map[string]string{}
-	setApprox := map[string]approxOpts{}
-	var setOrder []string
-	var except []string
-	addSets := func(p *pack) {
-		for _, n := range p.spec.FuzzySets {
-			a := setApprox[n]
-			a.fuzzy = true
-			setApprox[n] = a
-		}
-		for _, n := range p.spec.GluedSets {
-			a := setApprox[n]
-			a.glued = true
-			setApprox[n] = a
-		}
-		except = append(except, p.spec.FuzzyExcept...)
-		for name, ws := range p.spec.Sets {
-			if _, ok := setWords[name]; !ok {
-				setOrder = append(setOrder, name)
-				setOrigin[name] = p.name
-			}
-			setWords[name] = append(setWords[name], ws...)
-		}
-	}
-	for _, p := range context {
-		rs.addCategories(p, true)
-		addSets(p)
-	}
-	for _, p := range packs {
-		if err := rs.addCategories(p, false); err != nil {
-			return nil, err
-		}
-		addSets(p)
-	}
-	// Sets are word-index targets after the rules: count the rules first.
-	var all []located
-	seen := map[string]string{}
-	for _, p := range packs {
-		for _, r := range p.spec.Rules {
-			if r.ID == "" {
-				return nil, fmt.Errorf("%s:%d: rule without id", p.name, r.line)
-			}
-			if prev, dup := seen[r.ID]; dup {
-				return nil, fmt.Errorf("%s:%d: rule %q already defined in %s", p.name, r.line, r.ID, prev)
-			}
-			seen[r.ID] = p.name
-			if r.Enabled != nil && !*r.Enabled || contains(s.Disable, r.ID) {
-				continue
-			}
-			all = append(all, located{p, r})
-		}
-	}
-	all = append(all, settingsRules(s)...)
-	nRules := int32(len(all))
-	for n := range setApprox {
-		if _, ok := setWords[n]; !ok {
-			return nil, fmt.Errorf("fuzzy_sets/glued_sets: unknown set %q", n)
-		}
-	}
-	slices.Sort(setOrder)
-	for i, name := range setOrder {
-		rs.sets = append(rs.sets, name)
-		rs.setIndex[name] = nRules + int32(i)
-		for _, w := range setWords[name] {
-			if err := rs.words.add(nRules+int32(i), w, setApprox[name]); err != nil {
-				return nil, fmt.Errorf("%s: set %q: %w", setOrigin[name], name, err)
-			}
-		}
-	}
-	for i, l := range all {
-		r, err := rs.compileRule(int32(i), l.spec, s, o)
-		if err != nil {
-			name := "settings"
-			if l.p != nil {
-				name = fmt.Sprintf("%s:%d", l.p.name, l.spec.line)
-			}
-			return nil, fmt.Errorf("%s: rule %q: %w", name, l.spec.ID, err)
-		}
-		rs.rules = append(rs.rules, r)
-		if r.kind == kindWords && r.allow && !r.shadow {
-			rs.allowWords = true
-		}
-		if r.kind == kindAuthorFlood {
-			rs.floodWin = max(rs.floodWin, r.window)
-		}
-		if r.kind == kindRepeated {
-			rs.repWin = max(rs.repWin, r.window)
-		}
-	}
-	for _, w := range except {
-		for _, t := range normaliseWords(w) {
-			rs.words.ordinary[t] = true
-			if fz := rs.words.fuzzy; fz != nil {
-				fz.except[t] = true
-			}
-		}
-	}
-	for _, id := range append(append([]string{}, s.Disable...), s.Shadow...) {
-		if _, ok := seen[id]; !ok {
-			return nil, fmt.Errorf("rules.disable/shadow: unknown rule %q", id)
-		}
+	var ps problems
+	rs := compileInto(&ps, packs, context, s, o)
+	if !ps.empty() {
+		return nil, ps.err()
 	}
 	return rs, nil
 }
 
-func (rs *Ruleset) addCategories(p *pack, lenient bool) error {
-	for _, c := range p.spec.Categories {
+func (rs *Ruleset) addCategories(p *pack, lenient bool, ps *problems) {
+	for i, c := range p.spec.Categories {
+		line := 0
+		if i < len(p.spec.catLines) {
+			line = p.spec.catLines[i]
+		}
 		if !lenient {
 			if err := validateCategory(c); err != nil {
-				return fmt.Errorf("%s: %w", p.name, err)
+				ps.add(p.name, line, "%v", err)
+				continue
 			}
 		}
 		if _, dup := rs.catIndex[c.ID]; dup {
-			if lenient {
-				continue
+			if !lenient {
+				ps.add(p.name, line, "category %q is defined twice", c.ID)
 			}
-			return fmt.Errorf("%s: category %q defined twice", p.name, c.ID)
+			continue
 		}
 		rs.catIndex[c.ID] = len(rs.categories)
 		rs.categories = append(rs.categories, c)
 	}
-	return nil
 }
 
 func validateCategory(c Category) error {
 	if c.ID == "" {
-		return fmt.Errorf("category without id")
+		return fmt.Errorf("a category without id")
 	}
 	for _, l := range []string{"fr", "en"} {
 		if c.Label[l] == "" || c.Description[l] == "" {

@@ -67,10 +67,14 @@ type rule struct {
 	authors    map[string]bool
 }
 
+// soften turns a refuse match into review when it is a mention (soften.go).
 type soften struct {
-	quoted bool
-	near   []int32
-	within int
+	quoted    bool
+	near      []int32 // set targets: reporting cues, before the match
+	self      []int32 // set targets: self-description cues, before the match
+	after     []int32 // set targets: self-description cues right after the match
+	addressed []int32 // set targets: second-person words that void a cue
+	within    int
 }
 
 // Ruleset is a compiled, immutable set of rules, safe for concurrent use.

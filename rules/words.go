@@ -34,6 +34,13 @@ type wordIndex struct {
 	// ordinary holds the fuzzy_except words: never read approximately,
 	// including as an entry with a doubled letter dropped ("niger").
 	ordinary map[string]bool
+	// accents are the accented words of the packs (accents.go): their
+	// unaccented homographs match nothing. accentLead has bit b-'a' for
+	// the first letter b of each, and accentMin is the shortest: a cheap
+	// test in front of homograph for every token.
+	accents    []accentWord
+	accentLead uint32
+	accentMin  int
 }
 
 // bucket holds the entries whose exact form is the key, and those whose
@@ -184,6 +191,9 @@ type hit struct {
 // per starting token.
 func (ix *wordIndex) find(nt *normText, dst []hit) []hit {
 	for i := range nt.toks {
+		if ix.maybeHomograph(nt.word(i)) && ix.homograph(nt, i) {
+			continue // "demeure" is not "demeuré"
+		}
 		start := len(dst)
 		w, c := nt.word(i), nt.collapsed(i)
 		// Without repeated letters the token is its own collapsed form:

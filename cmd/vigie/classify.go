@@ -17,7 +17,9 @@ import (
 )
 
 // runClassify judges comments from stdin without a database: one JSON object
-// with a "text" field per line, or a plain text line; one verdict per line.
+// with a "text" field per line, or a plain text line; one answer per line,
+// in the same order: a verdict, or for a blank or bad line an object with
+// "line" and "error".
 func runClassify(ctx context.Context, env *Env, args []string) error {
 	fs, cfgPath := flags(env, "classify")
 	if err := parse(fs, args); err != nil {
@@ -47,13 +49,12 @@ func runClassify(ctx context.Context, env *Env, args []string) error {
 		}
 		var text, author string
 		if err == nil {
-			if len(bytes.TrimSpace(raw)) == 0 {
-				continue
-			}
 			text, author, err = classifyInput(raw)
 		}
 		if err != nil {
-			// One bad line must not stop the stream: say which and go on.
+			// One bad line must not stop the stream: say which and go on,
+			// with an answer in its place so that output line n is the
+			// answer to input line n.
 			fmt.Fprintf(env.Stderr, "line %d: %v\n", line, err)
 			if err := enc.Encode(map[string]any{"line": line, "error": err.Error()}); err != nil {
 				return err
@@ -73,6 +74,9 @@ func runClassify(ctx context.Context, env *Env, args []string) error {
 // classifyInput reads one line: a JSON object with "text" (and optionally
 // "author":{"id"}) or, if it does not start with "{", the text itself.
 func classifyInput(raw []byte) (text, author string, err error) {
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return "", "", errors.New("blank line, no comment")
+	}
 	if !bytes.HasPrefix(bytes.TrimSpace(raw), []byte("{")) {
 		if !utf8.Valid(raw) {
 			return "", "", errors.New("not valid UTF-8")

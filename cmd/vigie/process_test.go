@@ -228,7 +228,7 @@ func TestKillDashNineLosesNoAcknowledgedComment(t *testing.T) {
 }
 
 // A restart must not reset the repeated-post count: the third author's copy
-// is refused even when the first two came in before the restart.
+// goes to review even when the first two came in before the restart.
 func TestRepeatedPostCountSurvivesARestart(t *testing.T) {
 	cfg, _ := testConfig(t)
 	client := &http.Client{Timeout: 10 * time.Second}
@@ -252,8 +252,8 @@ func TestRepeatedPostCountSurvivesARestart(t *testing.T) {
 	s.cmd.Process.Signal(syscall.SIGTERM)
 	<-s.done
 	s = startServer(t, cfg, "VIGIE_API_TOKEN=t1")
-	if st := post(s, 3); st != "refused" {
-		t.Fatalf("third copy after a restart: %s, want refused as repeated\n%s", st, s.log())
+	if st := post(s, 3); st != "pending" {
+		t.Fatalf("third copy after a restart: %s, want pending as repeated\n%s", st, s.log())
 	}
 	if !strings.Contains(s.log(), "recent history loaded") {
 		t.Errorf("no log line about the recent history:\n%s", s.log())

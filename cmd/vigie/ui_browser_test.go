@@ -67,9 +67,9 @@ func uiQueueKeyboardAppealAndReport(t *testing.T, browser context.Context) {
 	e := uiStart(t, browser, "")
 	pending := map[int64]uiComment{}
 	for _, c := range []uiComment{
-		e.seed("q1", "Vous êtes des connards et je vous emmerde", "u1", "Claire Dubois", "pending"),
-		e.seed("q2", "Bande de cons, je vous emmerde", "u2", "محمد الأمين", "pending"),
-		e.seed("q3", "Des connards, ces élus. Je vous emmerde tous.", "u3", "Jean-Édouard Martin", "pending"),
+		e.seed("q1", "Il m'a traité de connard et je vous emmerde", "u1", "Claire Dubois", "pending"),
+		e.seed("q2", "Abrutis, je vous emmerde", "u2", "محمد الأمين", "pending"),
+		e.seed("q3", "Des idiots, ces élus. Je vous emmerde tous.", "u3", "Jean-Édouard Martin", "pending"),
 	} {
 		pending[c.ID] = c
 	}
@@ -212,7 +212,7 @@ func uiHostileTextShownAsText(t *testing.T, browser context.Context) {
 	const payload = `<script>alert(1)</script><img src=x onerror=alert(2)>`
 	const name = "Mallory\u202Egnp.exe"
 	published := e.seed("x1", payload, "m1", name, "published")
-	pending := e.seed("x2", payload+" Vous êtes des connards et je vous emmerde", "m2", name, "pending", "x1")
+	pending := e.seed("x2", payload+" Il m'a traité de connard et je vous emmerde", "m2", name, "pending", "x1")
 	e.seed("x3", pending.Text, "m3", name, "pending") // a second copy: the group page
 	refused := e.seed("x4", payload+" Espèce de connard", "m4", name, "refused")
 	e.api("POST", fmt.Sprintf("/api/v1/comments/%d/appeal", refused.ID), uiJS(map[string]string{"statement": payload}), http.StatusCreated)
@@ -289,7 +289,7 @@ func uiWithoutJavaScript(t *testing.T, browser context.Context) {
 	if _, err := chromedp.Call(e.ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
 		t.Fatal(err)
 	}
-	c := e.seed("n1", "Vous êtes des connards et je vous emmerde", "u1", "Claire", "pending")
+	c := e.seed("n1", "Il m'a traité de connard et je vous emmerde", "u1", "Claire", "pending")
 	e.login("en")
 	if uiEval[bool](e, `getComputedStyle(document.querySelector(".hint")).display !== "none"`) {
 		t.Error("the keyboard hint shows although the keys cannot work")
