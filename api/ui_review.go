@@ -34,6 +34,9 @@ type reviewView struct {
 type matchRow struct {
 	rules.Match
 	Label string
+	// Explain is what the policy says of the rule's category: why such a
+	// passage matters, in the moderator's language.
+	Explain string
 }
 
 // GET /moderation/comments/{id}
@@ -57,7 +60,7 @@ func (s *Server) uiReview(c *gin.Context) error {
 			}
 			row := matchRow{Match: m, Label: m.Category}
 			if cat, ok := s.svc.Rules().Category(m.Category); ok && cat.Label[lang] != "" {
-				row.Label = cat.Label[lang]
+				row.Label, row.Explain = cat.Label[lang], cat.Description[lang]
 			}
 			v.Matches = append(v.Matches, row)
 		}
