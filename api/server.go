@@ -35,6 +35,9 @@ type Deps struct {
 	Platform PlatformAdmin
 	// Mount adds more routes (the public pages) to the router.
 	Mount []func(gin.IRouter)
+	// Facebook mounts the Facebook webhook (/webhooks/facebook) and the
+	// inbox and outbox gauges; nil leaves them out.
+	Facebook *FacebookDeps
 }
 
 // Server holds the router and its dependencies.
@@ -90,6 +93,9 @@ func New(d Deps) *Server {
 	}
 	v1.GET("/comments/:id", s.intakeOrUser(moderation.PermRead), s.handle(s.getComment))
 	s.mountModeration(r)
+	if d.Facebook != nil {
+		s.mountFacebook(r, *d.Facebook)
+	}
 	for _, m := range d.Mount {
 		m(r)
 	}

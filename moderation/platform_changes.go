@@ -32,7 +32,26 @@ type ChangeResult struct {
 // comment is ErrNotFound: the caller takes it in as new (the edit arrived
 // before its add).
 func (s *Service) Edit(ctx context.Context, source, externalID, text string) (ChangeResult, error) {
-	c, err := s.store.CommentBySource(ctx, source, externalID)
+	var r ChangeResult
+	var err error
+	for range conflictRetries {
+		// A conflict: the comment changed meanwhile (the same edit applied
+		// by another worker, a moderator's decision): judge again on what
+		// is there now.
+		if r, err = s.edit(ctx, source, externalID, text); !errors.Is(err, ErrConflict) {
+			break
+		}
+	}
+	return r, err
+}
+
+// conflictRetries bounds how often a platform change is judged again
+// because the comment changed under it; a few changes racing on one
+// comment settle in two or three.
+const conflictRetries = 5
+
+func (s *Service) edit(ctx context.Context, source, externalID, text string) (ChangeResult, error) {
+	c, last, err := s.commentAndLastSeq(ctx, source, externalID)
 	if err != nil {
 		return ChangeResult{}, fmt.Errorf("edit %s/%s: %w", source, externalID, err)
 	}
@@ -60,13 +79,32 @@ func (s *Service) Edit(ctx context.Context, source, externalID, text string) (Ch
 	if err := e.Validate(); err != nil {
 		return ChangeResult{}, fmt.Errorf("edit %d: %w", c.ID, err)
 	}
-	fx := Effects{Actions: s.actionsFor(&c, e)}
+	fx := Effects{Actions: s.actionsFor(&c, e), LastSeq: last}
 	patch := &Patch{Text: &text, Verdict: &v, Language: &v.Language}
 	if err := s.store.Transition(ctx, e, patch, fx); err != nil {
 		return ChangeResult{}, fmt.Errorf("edit %d: %w", c.ID, err)
 	}
 	c.Status, c.Verdict, c.Language = e.To, &v, v.Language
 	return ChangeResult{Comment: c, Event: *e, Changed: true}, nil
+}
+
+// commentAndLastSeq reads a comment by its source id and the seq of its
+// last event, the events first: a change that lands between the two reads
+// then shows in the comment, and the transition's LastSeq guard catches
+// one that lands after.
+func (s *Service) commentAndLastSeq(ctx context.Context, source, externalID string) (Comment, int64, error) {
+	c, err := s.store.CommentBySource(ctx, source, externalID)
+	if err != nil {
+		return Comment{}, 0, err
+	}
+	evs, err := s.store.Events(ctx, c.ID)
+	if err != nil {
+		return Comment{}, 0, err
+	}
+	if c, err = s.store.Comment(ctx, c.ID); err != nil {
+		return Comment{}, 0, err
+	}
+	return c, lastSeq(evs), nil
 }
 
 // editOutcome is the status an edited comment moves to, given what the
@@ -110,6 +148,17 @@ func (s *Service) Withdraw(ctx context.Context, source, externalID string) (Chan
 // on the page. A platform telling us of our own action is left out by the
 // caller (the page's own changes are ignored).
 func (s *Service) PlatformVisibility(ctx context.Context, source, externalID string, hidden bool, at time.Time) (ChangeResult, error) {
+	var r ChangeResult
+	var err error
+	for range conflictRetries {
+		if r, err = s.platformVisibility(ctx, source, externalID, hidden, at); !errors.Is(err, ErrConflict) {
+			break
+		}
+	}
+	return r, err
+}
+
+func (s *Service) platformVisibility(ctx context.Context, source, externalID string, hidden bool, at time.Time) (ChangeResult, error) {
 	c, err := s.store.CommentBySource(ctx, source, externalID)
 	if err != nil {
 		return ChangeResult{}, fmt.Errorf("visibility %s/%s: %w", source, externalID, err)
@@ -135,10 +184,21 @@ func (s *Service) PlatformVisibility(ctx context.Context, source, externalID str
 			return ChangeResult{Comment: c, Event: e}, nil
 		}
 	}
-	e, err := s.Decide(ctx, Decision{CommentID: c.ID, From: c.Status, To: c.Status, Actor: ActorPlatform,
-		Route: RoutePlatform, Automation: AutomationNone, Category: c.Category, Note: note})
+	// The events were read after the comment: guarding on the last one
+	// makes two workers applying two copies of this news at once write
+	// it once (the second one's guard fails, and its next try finds the
+	// note).
+	e, err := s.decide(ctx, Decision{CommentID: c.ID, From: c.Status, To: c.Status, Actor: ActorPlatform,
+		Route: RoutePlatform, Automation: AutomationNone, Category: c.Category, Note: note}, Effects{LastSeq: lastSeq(evs)})
 	if err != nil {
 		return ChangeResult{}, err
 	}
 	return ChangeResult{Comment: c, Event: e, Changed: true}, nil
+}
+
+func lastSeq(evs []Event) int64 {
+	if len(evs) == 0 {
+		return 0
+	}
+	return evs[len(evs)-1].Seq
 }

@@ -62,6 +62,10 @@ type Effects struct {
 	AppealID int64
 	// AuditID closes this open audit with the event (confirmed or overturned).
 	AuditID int64
+	// LastSeq, when set, is the comment's last event the change was judged
+	// on: a comment that has had another event since is ErrConflict (two
+	// copies of one platform change applied at once record it once).
+	LastSeq int64
 }
 
 // Patch is what a transition may change on the comment besides its status.

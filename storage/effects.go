@@ -22,6 +22,7 @@ type effectSQL struct {
 	insertAudit, auditOf, closeAudit       string
 	supersedeAudits, appealOf, closeAppeal string
 	supersedeAppeals, insertOutbox         string
+	lastSeq                                string
 }
 
 func newEffectSQL(d dialect) effectSQL {
@@ -37,6 +38,7 @@ func newEffectSQL(d dialect) effectSQL {
 		appealOf:         d.bind(`SELECT comment_id, state FROM appeals WHERE id = ?`),
 		closeAppeal:      d.bind(`UPDATE appeals SET state = ?, decided_by = ?, decided_at = ?, decision_seq = ? WHERE id = ?`),
 		supersedeAppeals: d.bind(`UPDATE appeals SET state = 'superseded', decided_at = ?, decision_seq = ? WHERE comment_id = ? AND state = 'open' AND id <> ?`),
+		lastSeq:          d.bind(`SELECT COALESCE(MAX(seq), 0) FROM events WHERE comment_id = ?`),
 		insertOutbox: d.bind(`INSERT INTO outbox (comment_id, event_seq, source, external_id, action, state, attempts, next_at, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)`),
 	}
@@ -60,6 +62,20 @@ func checkEffects(fx moderation.Effects) error {
 // comes back as refusal, with nothing written; err is a database failure.
 func (w *writer) guardEffects(tx *gorm.DB, fx *moderation.Effects, e *moderation.Event) (refusal, err error) {
 	ctx, q := tx.Statement.Context, w.sql.effects
+	if fx.LastSeq != 0 {
+		var last int64
+		if err := conn(tx).QueryRowContext(ctx, q.lastSeq, e.CommentID).Scan(&last); err != nil {
+			return nil, fmt.Errorf("read last event: %w", err)
+		}
+		for _, p := range w.pending { // this batch's events, not inserted yet
+			if p.CommentID == e.CommentID {
+				last = max(last, p.Seq)
+			}
+		}
+		if last != fx.LastSeq {
+			return fmt.Errorf("comment %d changed since event %d (now %d): %w", e.CommentID, fx.LastSeq, last, moderation.ErrConflict), nil
+		}
+	}
 	if fx.Claimant != "" {
 		var holder string
 		var until sql.NullTime

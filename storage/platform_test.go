@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -297,5 +299,48 @@ func TestPlatformVisibilityOfAPendingCommentKeepsItsQueueEntry(t *testing.T) {
 			t.Fatalf("%d queue entries, want 1", n)
 		}
 		mustVerify(t, db, 2)
+	})
+}
+
+// TestCopiesOfOneChangeAppliedAtOnceAreRecordedOnce: two inbox workers (or
+// two instances) apply two copies of one delivery at the same moment. An
+// edit that keeps the status, and an outside hide, are each recorded once:
+// the transition is guarded by the comment's last event.
+func TestCopiesOfOneChangeAppliedAtOnceAreRecordedOnce(t *testing.T) {
+	forEachDriver(t, func(t *testing.T, cfg Config) {
+		ctx := context.Background()
+		svc, db, _ := platformService(t, cfg)
+		const rounds, copies = 8, 4
+		for r := range rounds {
+			id := fmt.Sprintf("9_%d", r)
+			c := intakeOn(t, svc, page, id, fmt.Sprintf("Merci pour ces précisions, point %d", r), moderation.StatusPublished)
+			var wg sync.WaitGroup
+			errs := make(chan error, 2*copies)
+			for range copies {
+				wg.Go(func() {
+					_, err := svc.Edit(ctx, page, id, fmt.Sprintf("Merci pour ces précisions utiles, point %d", r))
+					errs <- err
+				})
+				wg.Go(func() {
+					_, err := svc.PlatformVisibility(ctx, page, id, true, t0.Add(time.Duration(r)*time.Minute))
+					errs <- err
+				})
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					t.Fatalf("round %d: %v", r, err)
+				}
+			}
+			routes := map[moderation.Route]int{}
+			for _, e := range events(t, db, c.ID) {
+				routes[e.Route]++
+			}
+			if routes[moderation.RouteEdit] != 1 || routes[moderation.RoutePlatform] != 1 {
+				t.Errorf("round %d: %d edit and %d platform events from %d copies each, want 1 and 1", r, routes[moderation.RouteEdit], routes[moderation.RoutePlatform], copies)
+			}
+		}
+		mustVerify(t, db, 3*rounds)
 	})
 }

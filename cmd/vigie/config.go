@@ -101,6 +101,7 @@ func DefaultConfig() Config {
 		Rules:     rules.DefaultSettings(),
 		Reports:   ReportsConfig{TimeZone: "UTC", TerritorialScope: []string{"FR"}, Visibility: "disabled", AuditRate: 0.02},
 		Review:    ReviewConfig{Lease: 5 * time.Minute},
+		Facebook:  FacebookConfig{InboxWorkers: 1, OutboxWorkers: 2},
 	}
 }
 

@@ -24,6 +24,15 @@ type FacebookConfig struct {
 	AppSecretFile   string         `yaml:"app_secret_file"`
 	VerifyTokenFile string         `yaml:"verify_token_file"`
 	Pages           []FacebookPage `yaml:"pages"`
+	// InboxWorkers apply stored webhook deliveries in this process (1 by
+	// default: one delivery's comments are already applied concurrently,
+	// and copies applied by several workers are recorded once);
+	// OutboxWorkers perform the owed hides, unhides and deletes (2; the
+	// outbox keeps each comment's actions in order).
+	// Zero runs none here: with several instances, some may only receive;
+	// deliveries and actions wait, committed, for a process with workers.
+	InboxWorkers  int `yaml:"inbox_workers"`
+	OutboxWorkers int `yaml:"outbox_workers"`
 
 	appSecret, verifyToken string
 }
@@ -164,6 +173,12 @@ func (c *Config) validateFacebook() error {
 	}
 	if !regexp.MustCompile(`^v[0-9]{1,3}\.[0-9]{1,2}$`).MatchString(f.GraphVersion) {
 		return fmt.Errorf("facebook.graph_version: %q is not a version such as v21.0", f.GraphVersion)
+	}
+	if f.InboxWorkers < 0 || f.InboxWorkers > 64 {
+		return fmt.Errorf("facebook.inbox_workers: must be between 0 and 64, got %d", f.InboxWorkers)
+	}
+	if f.OutboxWorkers < 0 || f.OutboxWorkers > 64 {
+		return fmt.Errorf("facebook.outbox_workers: must be between 0 and 64, got %d", f.OutboxWorkers)
 	}
 	seen := map[string]bool{}
 	for i, p := range f.Pages {

@@ -43,6 +43,7 @@ func commands() []command {
 		{"export", "export sor: statements of reasons for a period (--format ndjson|csv)", runExport},
 		{"purge", "purge --older-than 180d: erase text and author of old comments (figures unchanged)", runPurge},
 		{"user", "user add|passwd|disable|enable|role|list|token: moderator accounts", runUser},
+		{"facebook", "facebook sync|fake-graph|replay: the Facebook Page connector's tools", runFacebook},
 		{"token", "make a new API token and print the digest to put in config.yaml", runToken},
 		{"help", "list the commands", nil},
 	}

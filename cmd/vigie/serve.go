@@ -42,11 +42,18 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	ix := reports.NewIndex(reports.Options{Location: app.Config.location()})
+	fb, stopFacebook, err := startFacebook(ctx, app)
+	if err != nil {
+		return err
+	}
+	defer stopFacebook() // before the deferred app.Close
 	handler := api.New(api.Deps{
 		Service: app.Service, Tokens: api.NewTokens(tokens), Accounts: app.Accounts, Log: log,
 		MaxBodyBytes: app.Config.Server.MaxBodyBytes, Ping: app.DB.Ping,
 		WriteStats: func() (int64, int64) { ws := app.DB.WriteStats(); return ws.Requests, ws.Commits },
 		Mount:      publicRoutes(app, ix),
+		Facebook:   fb,
+		Platform:   platformAdmin(app),
 		Reporting: api.Reporting{
 			Location: app.Config.location(),
 			Report: func(p reports.Period) (*reports.Report, error) {
@@ -102,6 +109,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Error("shutdown", "err", err)
 	}
+	stopFacebook()   // after the last delivery is stored, before the database closes
 	stopBackground() // before the database closes under it
 	if err := app.Close(); err != nil {
 		return fmt.Errorf("close database: %w", err)
@@ -178,4 +186,13 @@ func (a *App) candidateRules(path string) (*rules.Ruleset, error) {
 	s := a.Config.Rules
 	s.Packs = append(append([]string(nil), s.Packs...), path)
 	return rules.Load(s, rules.Options{Languages: a.Config.Languages, BaseDir: a.Config.dir})
+}
+
+// platformAdmin is the admin page of actions owed to the pages, when a
+// page is configured.
+func platformAdmin(app *App) api.PlatformAdmin {
+	if !app.Config.Facebook.Enabled() {
+		return nil
+	}
+	return app.DB
 }

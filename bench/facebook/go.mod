@@ -1,0 +1,3 @@
+module vigie/bench/facebook
+
+go 1.26
