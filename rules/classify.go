@@ -194,6 +194,8 @@ func (c *classifier) run(r *rule) {
 		if c.lang != "" && !contains(c.rs.languages, c.lang) {
 			c.whole(r)
 		}
+	case kindModel:
+		c.runModel(r)
 	case kindAuthors:
 		if c.in.AuthorKey != "" && r.authors[c.in.AuthorKey] {
 			c.whole(r)

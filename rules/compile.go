@@ -77,7 +77,7 @@ func (rs *Ruleset) compileAction(r *rule, sp ruleSpec, rc *ruleCheck) {
 	case "allow":
 		r.allow = true
 	case "":
-		if sp.Score <= 0 {
+		if sp.Score <= 0 && sp.Kind != "model" { // a model rule has thresholds
 			rc.add("action", "no action: add action: refuse, review or allow, or a positive score:")
 		}
 	default:
@@ -216,6 +216,8 @@ func (rs *Ruleset) compileKind(r *rule, target int32, sp ruleSpec, s Settings, o
 		if len(o.Languages) == 0 {
 			r.kind = 0 // nothing is "outside the list" when there is no list
 		}
+	case kindModel:
+		rs.compileModel(r, sp, o, rc)
 	case kindAuthors:
 		if len(sp.Authors) == 0 {
 			rc.add(firstKey(sp, "authors"), "authors: the list is empty")

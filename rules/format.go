@@ -79,6 +79,10 @@ type ruleSpec struct {
 	Window Duration `yaml:"window"`
 	// authors
 	Authors []string `yaml:"authors"`
+	// model (model.go): a model file, relative to the configuration, or
+	// builtin:NAME, and the score thresholds.
+	Model      string           `yaml:"model"`
+	Thresholds *modelThresholds `yaml:"thresholds"`
 
 	line    int             // line of the rule in its file
 	lines   map[string]int  // line of each key of the rule
@@ -91,6 +95,12 @@ func (sp *ruleSpec) lineOf(key string) int {
 		return l
 	}
 	return sp.line
+}
+
+// modelThresholds are a model rule's score thresholds in [0, 1].
+type modelThresholds struct {
+	Refuse float64 `yaml:"refuse"` // 0: never refuses
+	Review float64 `yaml:"review"`
 }
 
 // softenSpec: see README.md, "soften", and soften.go. Near (reported

@@ -84,6 +84,9 @@ func Load(s Settings, o Options) (rs *Ruleset, err error) {
 		fmt.Fprintf(h, "\x00%s\x00%d\x00", p.name, len(p.data))
 		h.Write(p.data)
 	}
+	for _, m := range rs.modelHashes {
+		fmt.Fprintf(h, "\x00model\x00%s", m)
+	}
 	rs.version = hex.EncodeToString(h.Sum(nil))[:16]
 	return rs, nil
 }
@@ -123,7 +126,7 @@ func Check(path string) (err error) {
 		}
 		ctx = append(ctx, c)
 	}
-	compileInto(&ps, []*pack{p}, ctx, DefaultSettings(), Options{Languages: []string{"fr", "en"}})
+	compileInto(&ps, []*pack{p}, ctx, DefaultSettings(), Options{Languages: []string{"fr", "en"}, BaseDir: filepath.Dir(path)}) // a model file is relative to the rules file
 	return ps.err()
 }
 

@@ -21,13 +21,14 @@ const (
 	kindRepeated
 	kindLanguage
 	kindAuthors
+	kindModel
 )
 
 var kindNames = map[string]kind{
 	"words": kindWords, "regex": kindRegex, "near": kindNear, "links": kindLinks,
 	"personal_data": kindPersonalData, "shouting": kindShouting, "char_flood": kindCharFlood,
 	"length": kindLength, "author_flood": kindAuthorFlood, "repeated": kindRepeated,
-	"language": kindLanguage, "authors": kindAuthors,
+	"language": kindLanguage, "authors": kindAuthors, "model": kindModel,
 }
 
 // rule is a compiled rule. It is never modified after Load.
@@ -65,6 +66,7 @@ type rule struct {
 	minWords   int
 	window     time.Duration
 	authors    map[string]bool
+	model      *modelRule // kind model (model.go)
 }
 
 // soften turns a refuse match into review when it is a mention (soften.go).
@@ -93,6 +95,8 @@ type Ruleset struct {
 	lang       *langDetector // nil: no language detection
 	floodWin   time.Duration
 	repWin     time.Duration
+	// modelHashes are the SHA-256 of the model files, part of the version.
+	modelHashes []string
 }
 
 // Version is a hash of the compiled rules (settings and pack contents).

@@ -35,6 +35,7 @@ func commands() []command {
 		{"serve", "run the HTTP server (API, webhook, moderator UI, public report)", runServe},
 		{"classify", "classify comments from stdin (JSON lines with \"text\" or plain lines), one verdict per line", runClassify},
 		{"import", "import FILE.jsonl through the full pipeline", runImport},
+		{"train", "train a text model (rule kind model) on labelled CSV: --data FILE.csv --out FILE [--cv 5]", runTrain},
 		{"eval", "measure the rules on a labelled CSV (text,label[,lang,category])", runEval},
 		{"rules", "rules check [FILE]: validate a rules file or the configured rules", runRules},
 		{"backtest", "replay stored comments through candidate rules: what would change", runBacktest},
