@@ -96,23 +96,7 @@ func (w *InboxWorker) RunOnce(ctx context.Context) (int, error) {
 // wait short: the webhook handler signals it after committing a delivery.
 func (w *InboxWorker) Run(ctx context.Context, wake <-chan struct{}) error {
 	w.defaults()
-	for {
-		n, err := w.RunOnce(ctx)
-		if ctx.Err() != nil {
-			return nil
-		}
-		if err != nil {
-			w.Log.Error("inbox", "err", err)
-		}
-		if n == 0 || err != nil {
-			select {
-			case <-ctx.Done():
-				return nil
-			case <-wake:
-			case <-time.After(w.Poll):
-			}
-		}
-	}
+	return poll(ctx, "inbox", w.Log, w.Poll, wake, w.RunOnce)
 }
 
 func (w *InboxWorker) defaults() {

@@ -146,19 +146,27 @@ func Backoff(attempts int, random func() float64) time.Duration {
 // Run claims and performs due actions until ctx ends.
 func (w *OutboxWorker) Run(ctx context.Context) error {
 	w.defaults()
+	return poll(ctx, "outbox", w.Log, w.Poll, nil, w.RunOnce)
+}
+
+// poll runs once until ctx ends: again at once while it finds work, after
+// wait (or a wake signal) when it found none or failed.
+func poll(ctx context.Context, name string, log *slog.Logger, wait time.Duration, wake <-chan struct{},
+	once func(context.Context) (int, error)) error {
 	for {
-		n, err := w.RunOnce(ctx)
+		n, err := once(ctx)
 		if ctx.Err() != nil {
 			return nil
 		}
 		if err != nil {
-			w.Log.Error("outbox", "err", err)
+			log.Error(name, "err", err)
 		}
 		if n == 0 || err != nil {
 			select {
 			case <-ctx.Done():
 				return nil
-			case <-time.After(w.Poll):
+			case <-wake:
+			case <-time.After(wait):
 			}
 		}
 	}
