@@ -210,3 +210,42 @@ func testReinstatedAppealCountsAsWronglyRemoved(t *testing.T, s *testServer) {
 		t.Errorf("wrongly removed, of which by appeal, reinstated by appeal, appeals: got %v, want %v", got, want)
 	}
 }
+
+// TestCommentInAnOpenAuditIsNotShownElsewhere: the comment's own page and
+// its JSON would show the automated decision the audit samples; while the
+// audit is open they send the moderator to it (page) or answer 409 (API).
+// The source's intake token still reads its comment, and once the audit is
+// decided everything is shown.
+func TestCommentInAnOpenAuditIsNotShownElsewhere(t *testing.T) {
+	s := newServerWith(t, storageSQLite(t), serverOptions{AuditRate: 1})
+	mod := s.loginAs(t, "mod", moderation.RoleModerator)
+	token := s.personalToken(t, "mod")
+	id := s.intakeAs(t, "b1", refusedText(1), "refused")
+	path := fmt.Sprintf("/api/v1/comments/%d", id)
+
+	p := mod.get(fmt.Sprintf("/moderation/comments/%d", id))
+	if p.Status != http.StatusSeeOther || !strings.HasPrefix(p.Location(), "/moderation/audits/") {
+		t.Fatalf("comment page during the audit: %d → %q, want a redirect to the audit", p.Status, p.Location())
+	}
+	if r := s.call(t, "GET", path, token, nil); r.Status != http.StatusConflict || strings.Contains(string(r.Raw), "insult") {
+		t.Errorf("JSON during the audit: %d %s, want 409 without the verdict", r.Status, r.Raw)
+	}
+	if r := s.call(t, "GET", path, testToken, nil); r.Status != http.StatusOK {
+		t.Errorf("the source's own token: %d, want 200", r.Status)
+	}
+	audit := mod.get(p.Location())
+	if audit.Status != http.StatusOK || strings.Contains(audit.Body, "<mark") {
+		t.Errorf("the audit page: %d, shows a mark: %v", audit.Status, strings.Contains(audit.Body, "<mark"))
+	}
+	claim := s.call(t, "POST", "/api/v1/audits/claim", token, nil)
+	aid := int64(claim.Body["audit"].(map[string]any)["id"].(float64))
+	if r := s.call(t, "POST", fmt.Sprintf("/api/v1/audits/%d/decision", aid), token, map[string]any{"action": "refuse", "category": "insult"}); r.Status != http.StatusOK {
+		t.Fatalf("audit decision: %d %s", r.Status, r.Raw)
+	}
+	if p := mod.get(fmt.Sprintf("/moderation/comments/%d", id)); p.Status != http.StatusOK {
+		t.Errorf("comment page after the audit: %d, want 200", p.Status)
+	}
+	if r := s.call(t, "GET", path, token, nil); r.Status != http.StatusOK {
+		t.Errorf("JSON after the audit: %d, want 200", r.Status)
+	}
+}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -113,6 +114,16 @@ func (s *Server) getComment(c *gin.Context) error {
 		return &Error{Status: http.StatusBadRequest, Code: "invalid", Field: "id", Message: "id must be a positive integer"}
 	}
 	ctx := c.Request.Context()
+	if _, ok := userOf(c); ok {
+		// A moderator could otherwise read the verdict of a comment in an
+		// open blind audit here; the source's own token reads its comment.
+		if a, open, err := s.svc.InBlindAudit(ctx, id); err != nil {
+			return err
+		} else if open {
+			return &Error{Status: http.StatusConflict, Code: "blind_audit",
+				Message: fmt.Sprintf("comment %d is in blind audit %d: decide the audit first", id, a.ID)}
+		}
+	}
 	cm, err := s.svc.Store().Comment(ctx, id)
 	if err != nil {
 		return err

@@ -46,6 +46,13 @@ func (s *Server) uiReview(c *gin.Context) error {
 		return err
 	}
 	ctx, st := c.Request.Context(), s.svc.Store()
+	if a, open, err := s.svc.InBlindAudit(ctx, id); err != nil {
+		return err
+	} else if open {
+		// The page would show the automated decision the audit samples.
+		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/moderation/audits/%d?msg=blind_audit", a.ID))
+		return nil
+	}
 	cm, err := st.Comment(ctx, id)
 	if err != nil {
 		return err
@@ -205,7 +212,7 @@ func (s *Server) uiGroupDecide(c *gin.Context) error {
 func uiMessage(key string) string {
 	switch key {
 	case "decided_publish", "decided_refuse", "undone", "reexamined", "appeal_opened", "queue_empty",
-		"group_decided", "appeal_decided", "audit_none", "logged_out", "password_changed", "user_added", "user_saved", "platform_retried":
+		"group_decided", "appeal_decided", "audit_none", "logged_out", "password_changed", "user_added", "user_saved", "platform_retried", "blind_audit":
 		return "msg_" + key
 	}
 	return ""

@@ -53,9 +53,10 @@ type Audit struct {
 
 // AuditFilter selects audits.
 type AuditFilter struct {
-	State   AuditState // 0: any
-	AfterID int64
-	Limit   int
+	State     AuditState // 0: any
+	CommentID int64      // 0: any
+	AfterID   int64
+	Limit     int
 }
 
 // AuditStore is what blind audits need from persistence. Audits are
@@ -135,3 +136,14 @@ func (s *Service) DecideAudit(ctx context.Context, actor string, auditID int64, 
 
 // Claimed reports whether somebody holds the audit at now.
 func (a Audit) Claimed(now time.Time) bool { return a.Holder != "" && a.LeaseUntil.After(now) }
+
+// InBlindAudit reports whether the comment has an open audit: until it is
+// decided, no moderator may see the automated decision it samples, on the
+// audit page or anywhere else, or the audit measures nothing.
+func (s *Service) InBlindAudit(ctx context.Context, commentID int64) (Audit, bool, error) {
+	as, err := s.store.Audits(ctx, AuditFilter{State: AuditOpen, CommentID: commentID, Limit: 1})
+	if err != nil || len(as) == 0 {
+		return Audit{}, false, err
+	}
+	return as[0], true, nil
+}

@@ -44,6 +44,10 @@ func (db *DB) Audits(ctx context.Context, f moderation.AuditFilter) ([]moderatio
 		q += ` AND state = ?`
 		args = append(args, f.State.String())
 	}
+	if f.CommentID != 0 {
+		q += ` AND comment_id = ?` // the audits_comment index
+		args = append(args, f.CommentID)
+	}
 	q += fmt.Sprintf(` ORDER BY id LIMIT %d`, queuePage(f.Limit))
 	sqlDB, err := db.r.DB()
 	if err != nil {

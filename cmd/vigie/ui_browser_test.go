@@ -251,6 +251,30 @@ func uiHostileTextShownAsText(t *testing.T, browser context.Context) {
 	}
 	check("queue", true)
 	group := uiEval[string](e, `document.querySelector(".groups a")?.getAttribute("href") || ""`)
+	// While its blind audit is open, a comment's page would show the
+	// automated decision: it sends the moderator to the audit instead.
+	e.do("comment in a blind audit", chromedp.Navigate(fmt.Sprintf("%s/moderation/comments/%d", e.base, published.ID)),
+		chromedp.WaitVisible(chromedp.CSS(`form.decide button[value="publish"]`)))
+	if uiEval[bool](e, `document.querySelector("#comment") !== null`) {
+		t.Error("the page of a comment in an open blind audit shows the comment and its decision")
+	}
+	// The blind audits (the author is not shown: the text alone is judged),
+	// each decided with the mouse: the published one confirmed, the refused
+	// one confirmed with its reason (its appeal stays open).
+	e.do("audits", chromedp.Navigate(e.base+"/moderation/audits"),
+		chromedp.Click(chromedp.CSS(`form[action="/moderation/audits/claim"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`form.decide button[value="publish"]`)))
+	check("blind audit", false)
+	e.shot("ui-audit.png")
+	e.do("decide the audit", chromedp.Click(chromedp.CSS(`form.decide button[value="publish"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".result-box")))
+	check("decided audit", false)
+	e.do("second audit", chromedp.Navigate(e.base+"/moderation/audits"),
+		chromedp.Click(chromedp.CSS(`form[action="/moderation/audits/claim"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`form.decide button[value="refuse"]`)),
+		chromedp.SetValue(chromedp.CSS(`form.decide select[name="category"]`), "insult"),
+		chromedp.Click(chromedp.CSS(`form.decide button[value="refuse"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".result-box")))
 	for _, p := range []struct {
 		path, wait, shot string
 		showsAuthor      bool
@@ -270,16 +294,6 @@ func uiHostileTextShownAsText(t *testing.T, browser context.Context) {
 			e.shot(p.shot)
 		}
 	}
-	// The blind audit (the author is not shown: the text alone is judged),
-	// then the same audit once decided, with the mouse.
-	e.do("audits", chromedp.Navigate(e.base+"/moderation/audits"),
-		chromedp.Click(chromedp.CSS(`form[action="/moderation/audits/claim"] button`)),
-		chromedp.WaitVisible(chromedp.CSS(`form.decide button[value="publish"]`)))
-	check("blind audit", false)
-	e.shot("ui-audit.png")
-	e.do("decide the audit", chromedp.Click(chromedp.CSS(`form.decide button[value="publish"]`)),
-		chromedp.WaitVisible(chromedp.CSS(".result-box")))
-	check("decided audit", false)
 }
 
 // Without JavaScript every action is a form that posts and redirects, and

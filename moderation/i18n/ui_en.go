@@ -82,6 +82,7 @@ var enPlatform = map[string]string{
 	"platform_pending": "to do", "platform_failed": "failed", "platform_alerts": "alerts",
 	"platform_action": "Action", "platform_comment": "Comment", "platform_attempts": "Attempts", "platform_error": "Last error",
 	"platform_alert": "alert", "platform_retry": "Retry", "platform_none": "No failed action.",
+	"msg_blind_audit":      "This comment is in a blind audit: decide it here first; the automated decision is shown afterwards.",
 	"msg_platform_retried": "The action is back in line.",
 	"platform_banner":      "%d action(s) on the pages failed and need an admin (a page token?).",
 }

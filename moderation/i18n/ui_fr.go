@@ -82,6 +82,7 @@ var frPlatform = map[string]string{
 	"platform_pending": "à faire", "platform_failed": "en échec", "platform_alerts": "alertes",
 	"platform_action": "Action", "platform_comment": "Commentaire", "platform_attempts": "Essais", "platform_error": "Dernière erreur",
 	"platform_alert": "alerte", "platform_retry": "Relancer", "platform_none": "Aucune action en échec.",
+	"msg_blind_audit":      "Ce commentaire est en audit à l’aveugle : décidez-le ici d’abord ; la décision automatique s’affiche ensuite.",
 	"msg_platform_retried": "L’action est de nouveau en file.",
 	"platform_banner":      "%d action(s) sur les pages ont échoué et demandent un administrateur (jeton de page ?).",
 }
