@@ -110,7 +110,7 @@ func newServerWith(t testing.TB, cfg storage.Config, o serverOptions) *testServe
 	}
 	svc := moderation.NewService(db, rs, opts)
 	accounts := moderation.NewAccounts(db, clock)
-	h := api.New(api.Deps{Service: svc, Tokens: api.NewTokens([]string{hashToken(testToken)}), Accounts: accounts, Log: log, Ping: db.Ping,
+	h := api.New(api.Deps{Service: svc, Tokens: api.NewTokens([]string{hashToken(testToken)}), Accounts: accounts, Log: log, Ping: db.Ping, Ready: db.Ready,
 		WriteStats: func() (int64, int64) { ws := db.WriteStats(); return ws.Requests, ws.Commits }, Reporting: o.Reporting,
 		Platform: platform})
 	srv := httptest.NewServer(h)

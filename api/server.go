@@ -23,6 +23,8 @@ type Deps struct {
 	MaxBodyBytes int64
 	// Ping reports whether the database answers (for /healthz).
 	Ping func(context.Context) error
+	// Ready reports whether a write can commit (for /readyz).
+	Ready func(context.Context) error
 	// WriteStats, when set, exports the storage writer's counters.
 	WriteStats WriteStats
 	// Reporting gives the admin pages the report and the statements of
@@ -49,6 +51,7 @@ type Server struct {
 	log        *slog.Logger
 	maxBody    int64
 	ping       func(context.Context) error
+	ready      func(context.Context) error
 	metrics    *metrics
 	engine     *gin.Engine
 	ui         uiPages
@@ -60,7 +63,7 @@ func init() { gin.SetMode(gin.ReleaseMode) }
 
 // New builds the HTTP handler.
 func New(d Deps) *Server {
-	s := &Server{svc: d.Service, tokens: d.Tokens, accounts: d.Accounts, platform: d.Platform, log: d.Log, maxBody: d.MaxBodyBytes, ping: d.Ping, metrics: newMetrics(d.WriteStats), ui: parseUI(), reporting: d.Reporting, rulesAdmin: d.RulesAdmin}
+	s := &Server{svc: d.Service, tokens: d.Tokens, accounts: d.Accounts, platform: d.Platform, log: d.Log, maxBody: d.MaxBodyBytes, ping: d.Ping, ready: d.Ready, metrics: newMetrics(d.WriteStats), ui: parseUI(), reporting: d.Reporting, rulesAdmin: d.RulesAdmin}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -84,6 +87,7 @@ func New(d Deps) *Server {
 	})
 
 	r.GET("/healthz", s.healthz)
+	r.GET("/readyz", s.readyz)
 	r.GET("/metrics", gin.WrapH(s.metrics.handler()))
 
 	v1 := r.Group("/api/v1")
@@ -110,9 +114,24 @@ func (s *Server) healthz(c *gin.Context) {
 	if s.ping != nil {
 		if err := s.ping(c.Request.Context()); err != nil {
 			s.log.Error("health check failed", "err", err)
+			c.Header("Retry-After", "5")
 			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "database": "down"})
 			return
 		}
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ok", "ruleset_version": s.svc.Rules().Version()})
+}
+
+// readyz says whether this instance can take traffic: a write commits. A
+// load balancer stops sending intake here while it is 503.
+func (s *Server) readyz(c *gin.Context) {
+	if s.ready != nil {
+		if err := s.ready(c.Request.Context()); err != nil {
+			s.log.Error("readiness check failed", "err", err)
+			c.Header("Retry-After", "5")
+			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "database": "cannot commit"})
+			return
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ready"})
 }

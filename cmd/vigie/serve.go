@@ -49,7 +49,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	defer stopFacebook() // before the deferred app.Close
 	handler := api.New(api.Deps{
 		Service: app.Service, Tokens: api.NewTokens(tokens), Accounts: app.Accounts, Log: log,
-		MaxBodyBytes: app.Config.Server.MaxBodyBytes, Ping: app.DB.Ping,
+		MaxBodyBytes: app.Config.Server.MaxBodyBytes, Ping: app.DB.Ping, Ready: app.DB.Ready,
 		WriteStats: func() (int64, int64) { ws := app.DB.WriteStats(); return ws.Requests, ws.Commits },
 		Mount:      publicRoutes(app, ix),
 		Facebook:   fb,
