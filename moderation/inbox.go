@@ -74,10 +74,10 @@ func (w *InboxWorker) RunOnce(ctx context.Context) (int, error) {
 	}
 	for _, d := range ds {
 		state, msg, next := OutboxDone, "", time.Time{}
-		if err := w.Handle(ctx, d); err != nil {
+		if err := w.handle(ctx, d); err != nil {
 			msg = err.Error()
 			var pe *PlatformError
-			if errors.As(err, &pe) && pe.Permanent {
+			if errors.As(err, &pe) && pe.Permanent || d.Attempts+1 >= maxDeliveryAttempts {
 				state = OutboxFailed
 				w.Log.Error("delivery cannot be processed; kept as failed", "delivery", d.ID, "err", err)
 			} else {
@@ -90,6 +90,23 @@ func (w *InboxWorker) RunOnce(ctx context.Context) (int, error) {
 		}
 	}
 	return len(ds), nil
+}
+
+// maxDeliveryAttempts gives up on a delivery that keeps failing (with the
+// backoff, after about two days): it is kept as failed for a person to
+// look at, never dropped, and stops holding up the others.
+const maxDeliveryAttempts = 25
+
+// handle applies one delivery; a panic in it (a bug met by one odd
+// delivery) is that delivery's failure, counted and retried like any
+// other, not the whole server's crash at every restart.
+func (w *InboxWorker) handle(ctx context.Context, d Delivery) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("delivery %d: panic: %v", d.ID, r)
+		}
+	}()
+	return w.Handle(ctx, d)
 }
 
 // Run processes deliveries until ctx ends. Wake, when not nil, cuts the
