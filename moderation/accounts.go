@@ -212,6 +212,12 @@ func (a *Accounts) IssueToken(ctx context.Context, name, label string) (string, 
 // many failures for the name or from the address are ErrThrottled (with
 // how long to wait) before any password is checked.
 func (a *Accounts) Login(ctx context.Context, name, password, addr string) (Session, string, error) {
+	if ValidateUserName(name) != nil {
+		// No account has such a name. It is not kept as a throttle key
+		// either (a sprayer of 10 MB names would fill memory): the
+		// failure counts against the address alone.
+		name = ""
+	}
 	if wait := a.throttle.Wait(name, addr); wait > 0 {
 		return Session{}, "", &ThrottledError{RetryAfter: wait}
 	}

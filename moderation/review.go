@@ -169,9 +169,9 @@ type BulkResult struct {
 }
 
 // ReviewMany applies one decision to many pending comments (a selection,
-// the copies of one text): each gets its own event. It claims them all
-// first, so a comment someone else holds fails alone, and decides the rest
-// concurrently so the store can commit them together.
+// the copies of one text): each gets its own event. Each is decided as
+// Review decides one (a comment someone else holds fails alone, with
+// ErrConflict), concurrently so the store commits them together.
 func (s *Service) ReviewMany(ctx context.Context, actor string, ids []int64, d ReviewDecision) []BulkResult {
 	out := make([]BulkResult, len(ids))
 	var wg sync.WaitGroup

@@ -72,7 +72,9 @@ func (t *Throttle) Fail(name, addr string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	now := t.clock.Now()
-	t.bump(t.byName, name, now)
+	if name != "" {
+		t.bump(t.byName, name, now)
+	}
 	t.bump(t.byAddr, addr, now)
 }
 

@@ -160,3 +160,34 @@ func TestFirstAdminIsCreatedOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestLoginSprayOfImpossibleNamesIsThrottledByAddress: names no account can
+// have (too long, spaces, controls) are refused like wrong passwords and
+// count against the address, so one address cannot try them without end.
+func TestLoginSprayOfImpossibleNamesIsThrottledByAddress(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t, sqliteConfig(t))
+	acc := moderation.NewAccounts(db, moderationtest.NewClock(t0))
+	if _, err := acc.AddUser(ctx, "alice", moderation.RoleModerator, "correct horse battery"); err != nil {
+		t.Fatal(err)
+	}
+	var throttled error
+	for i := range 25 {
+		name := strings.Repeat("x", 1000) + " " + string(rune('a'+i))
+		_, _, err := acc.Login(ctx, name, "whatever password", "10.0.0.9")
+		var te *moderation.ThrottledError
+		if errors.As(err, &te) {
+			throttled = err
+			break
+		}
+		if !errors.Is(err, moderation.ErrUnauthorized) {
+			t.Fatalf("try %d: %v, want ErrUnauthorized", i, err)
+		}
+	}
+	if throttled == nil {
+		t.Fatal("25 impossible names from one address were never throttled")
+	}
+	if _, _, err := acc.Login(ctx, "alice", "correct horse battery", "10.0.0.10"); err != nil {
+		t.Errorf("another address is held back too: %v", err)
+	}
+}
