@@ -136,3 +136,20 @@ func TestLoginFormFromElsewhereIsRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestHugeFormIsRefusedBeforeItIsRead: a 2 MiB form on a page route gets
+// 413, whether or not a session comes with it, and logs nobody in.
+func TestHugeFormIsRefusedBeforeItIsRead(t *testing.T) {
+	s := newTestServer(t)
+	body := "name=" + strings.Repeat("a", 2<<20) + "&password=x"
+	for _, path := range []string{"/moderation/login", "/moderation/comments/1/decision"} {
+		resp, err := http.Post(s.URL+path, "application/x-www-form-urlencoded", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusRequestEntityTooLarge {
+			t.Errorf("%s with a 2 MiB form: %d, want 413", path, resp.StatusCode)
+		}
+	}
+}

@@ -26,6 +26,10 @@ const (
 // for lacking a user: requireUser does.
 func (s *Server) authenticate() gin.HandlerFunc {
 	return func(c *gin.Context) {
+		if err := s.capForm(c); err != nil {
+			s.fail(c, err)
+			return
+		}
 		if s.accounts == nil {
 			c.Next()
 			return
@@ -165,4 +169,23 @@ func (s *Server) intakeOrUser(p moderation.Permission) gin.HandlerFunc {
 		}
 		user(c)
 	}
+}
+
+// capForm bounds the body of a page's form (server.max_body_bytes, as the
+// JSON API does) and reads it now: the CSRF check and the handlers read
+// forms, and without a cap a 10 MB form would be read whole into memory.
+// The JSON API and the webhook read their bodies with caps of their own.
+func (s *Server) capForm(c *gin.Context) error {
+	if safeMethod(c.Request.Method) || isAPI(c) || strings.HasPrefix(c.Request.URL.Path, "/webhooks/") {
+		return nil
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.maxBody)
+	if err := c.Request.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return &Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: "the form is too large"}
+		}
+		return &Error{Status: http.StatusBadRequest, Code: "bad_form", Message: "the form could not be read"}
+	}
+	return nil
 }
