@@ -13,8 +13,8 @@ import (
 // sources, and one comment could be taken in three times.
 func (n *NewComment) Canonical() {
 	n.Source = norm.NFC.String(strings.TrimSpace(n.Source))
-	if kind, rest, ok := strings.Cut(n.Source, ":"); ok {
-		n.Source = strings.ToLower(kind) + ":" + rest
+	if kind, rest, ok := strings.Cut(n.Source, ":"); ok && strings.ToLower(kind) != kind {
+		n.Source = strings.ToLower(kind) + ":" + rest // only then: intake's hot path
 	}
 	n.ExternalID = norm.NFC.String(strings.TrimSpace(n.ExternalID))
 }
