@@ -188,18 +188,5 @@ func (s *Server) getSOR(c *gin.Context) error {
 
 // periodOf reads ?period= or ?from=&to= (the current month by default).
 func periodOf(c *gin.Context, loc *time.Location, now time.Time) (reports.Period, error) {
-	if loc == nil {
-		loc = time.UTC
-	}
-	from, to := c.Query("from"), c.Query("to")
-	switch {
-	case from != "" || to != "":
-		if from == "" || to == "" {
-			return reports.Period{}, moderation.Errorf(moderation.ErrInvalid, "from", "from and to go together")
-		}
-		return reports.CustomPeriod(from, to, loc)
-	case c.Query("period") != "":
-		return reports.ParsePeriod(c.Query("period"), loc)
-	}
-	return reports.MonthOf(now, loc), nil
+	return reports.ReadPeriod(c.Query("period"), c.Query("from"), c.Query("to"), loc, now)
 }

@@ -107,3 +107,23 @@ func MonthOf(t time.Time, loc *time.Location) Period {
 	f := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, loc)
 	return Period{From: f, To: f.AddDate(0, 1, 0), Kind: "month", Label: f.Format("2006-01")}
 }
+
+// ReadPeriod is the one reading of a period request shared by the public
+// page, the admin exports and the command line: from and to (dates, to
+// exclusive) go together; otherwise period (see ParsePeriod); with neither
+// it is the month containing now. Errors name the field at fault.
+func ReadPeriod(period, from, to string, loc *time.Location, now time.Time) (Period, error) {
+	switch {
+	case from != "" || to != "":
+		if from == "" {
+			return Period{}, moderation.Errorf(moderation.ErrInvalid, "from", "from is required with to")
+		}
+		if to == "" {
+			return Period{}, moderation.Errorf(moderation.ErrInvalid, "to", "to is required with from")
+		}
+		return CustomPeriod(from, to, loc)
+	case period != "":
+		return ParsePeriod(period, loc)
+	}
+	return MonthOf(now, loc), nil
+}

@@ -88,20 +88,7 @@ func (h *handler) report(c *gin.Context) (*reports.Report, reports.Period, error
 // periodFromQuery reads ?period= (2026, 2026-Q4, 2026-11) or ?from=&to=
 // (dates, to exclusive); with neither it is the current month.
 func periodFromQuery(c *gin.Context, loc *time.Location, now time.Time) (reports.Period, error) {
-	from, to := c.Query("from"), c.Query("to")
-	if from != "" || to != "" {
-		if from == "" {
-			return reports.Period{}, moderation.Errorf(moderation.ErrInvalid, "from", "from is required with to")
-		}
-		if to == "" {
-			return reports.Period{}, moderation.Errorf(moderation.ErrInvalid, "to", "to is required with from")
-		}
-		return reports.CustomPeriod(from, to, loc)
-	}
-	if s := c.Query("period"); s != "" {
-		return reports.ParsePeriod(s, loc)
-	}
-	return reports.MonthOf(now, loc), nil
+	return reports.ReadPeriod(c.Query("period"), c.Query("from"), c.Query("to"), loc, now)
 }
 
 func (h *handler) json(c *gin.Context) {

@@ -20,16 +20,10 @@ func periodFlags(fs *flag.FlagSet) func(*time.Location) (reports.Period, error) 
 }
 
 func readPeriod(period, from, to string, loc *time.Location) (reports.Period, error) {
-	switch {
-	case from != "" || to != "":
-		if from == "" || to == "" {
-			return reports.Period{}, &usageError{"--from and --to go together (YYYY-MM-DD, --to exclusive)"}
-		}
-		return reports.CustomPeriod(from, to, loc)
-	case period != "":
-		return reports.ParsePeriod(period, loc)
+	if (from == "") != (to == "") {
+		return reports.Period{}, &usageError{"--from and --to go together (YYYY-MM-DD, --to exclusive)"}
 	}
-	return reports.MonthOf(time.Now(), loc), nil
+	return reports.ReadPeriod(period, from, to, loc, time.Now())
 }
 
 // openForPeriod opens the app and reads the period in its time zone.
