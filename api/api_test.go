@@ -81,6 +81,9 @@ type serverOptions struct {
 	// Pages are the platform pages decisions owe actions to; with them
 	// the admin page of platform actions is on.
 	Pages moderation.PagePolicy
+	// Tokens are the API tokens besides testToken (which may do anything
+	// on any source but Facebook's).
+	Tokens []api.TokenSpec
 }
 
 // testEpoch is where the fake clock of every test server starts.
@@ -110,7 +113,7 @@ func newServerWith(t testing.TB, cfg storage.Config, o serverOptions) *testServe
 	}
 	svc := moderation.NewService(db, rs, opts)
 	accounts := moderation.NewAccounts(db, clock)
-	h := api.New(api.Deps{Service: svc, Tokens: api.NewTokens([]string{hashToken(testToken)}), Accounts: accounts, Log: log, Ping: db.Ping, Ready: db.Ready,
+	h := api.New(api.Deps{Service: svc, Tokens: api.NewTokens(append([]api.TokenSpec{{Digest: hashToken(testToken), Grant: api.Grant{Name: "test", Scopes: api.Scopes, Sources: []string{"*"}}}}, o.Tokens...)), Accounts: accounts, Log: log, Ping: db.Ping, Ready: db.Ready,
 		WriteStats: func() (int64, int64) { ws := db.WriteStats(); return ws.Requests, ws.Commits }, Reporting: o.Reporting,
 		Platform: platform})
 	srv := httptest.NewServer(h)

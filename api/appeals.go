@@ -46,6 +46,14 @@ func (s *Server) postAppeal(c *gin.Context) error {
 	by := moderation.ActorAuthor
 	if u, ok := userOf(c); ok {
 		by = u.Actor()
+	} else {
+		cm, err := s.svc.Store().Comment(c.Request.Context(), id)
+		if err != nil {
+			return err
+		}
+		if err := sourceAllowed(c, cm.Source, ""); err != nil {
+			return err
+		}
 	}
 	a, err := s.svc.OpenAppeal(c.Request.Context(), id, by, req.Statement)
 	if err != nil {

@@ -34,6 +34,7 @@ func BenchmarkIntakeHTTP(b *testing.B) {
 					body := fmt.Sprintf(`{"source":"api:bench","external_id":"%d","text":%q}`, i, texts[i%int64(len(texts))])
 					req, _ := http.NewRequest("POST", s.URL+"/api/v1/comments", bytes.NewReader([]byte(body)))
 					req.Header.Set("Authorization", "Bearer "+testToken)
+					req.Header.Set("Content-Type", "application/json")
 					resp, err := client.Do(req)
 					if err != nil {
 						b.Error(err)

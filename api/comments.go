@@ -59,6 +59,10 @@ func (s *Server) postComment(c *gin.Context) error {
 	if err != nil {
 		return httpInputError(err)
 	}
+	n.Canonical()
+	if err := sourceAllowed(c, n.Source, "source"); err != nil {
+		return err
+	}
 	res, err := s.svc.Intake(c.Request.Context(), n)
 	if err != nil {
 		return err
@@ -126,6 +130,9 @@ func (s *Server) getComment(c *gin.Context) error {
 	}
 	cm, err := s.svc.Store().Comment(ctx, id)
 	if err != nil {
+		return err
+	}
+	if err := sourceAllowed(c, cm.Source, ""); err != nil {
 		return err
 	}
 	evs, err := s.svc.Store().Events(ctx, id)

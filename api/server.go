@@ -90,12 +90,12 @@ func New(d Deps) *Server {
 	r.GET("/readyz", s.readyz)
 	r.GET("/metrics", gin.WrapH(s.metrics.handler()))
 
-	v1 := r.Group("/api/v1")
+	v1 := r.Group("/api/v1", s.jsonBodies())
 	{
-		authed := v1.Group("", s.requireToken())
+		authed := v1.Group("", s.requireToken(ScopeIntake))
 		authed.POST("/comments", s.handle(s.postComment))
 	}
-	v1.GET("/comments/:id", s.intakeOrUser(moderation.PermRead), s.handle(s.getComment))
+	v1.GET("/comments/:id", s.intakeOrUser(ScopeRead, moderation.PermRead), s.handle(s.getComment))
 	s.mountModeration(r)
 	if d.Facebook != nil {
 		s.mountFacebook(r, *d.Facebook)

@@ -156,15 +156,23 @@ func (s *Server) fail(c *gin.Context, err error) {
 	s.uiError(c, err)
 }
 
-// intakeOrUser lets through an intake token (a source acting for its
-// author: an appeal, reading back a comment it sent) or a user who has p.
-func (s *Server) intakeOrUser(p moderation.Permission) gin.HandlerFunc {
+// intakeOrUser lets through an API token carrying scope (a source acting
+// for its author: an appeal, reading back a comment it sent; the handler
+// checks the comment's source with sourceAllowed) or a user who has p.
+func (s *Server) intakeOrUser(scope string, p moderation.Permission) gin.HandlerFunc {
 	user := s.requireUser(p)
 	return func(c *gin.Context) {
 		if _, ok := userOf(c); !ok {
-			if tok, ok := bearer(c); ok && s.tokens.Valid(tok) {
-				c.Next()
-				return
+			if tok, ok := bearer(c); ok {
+				if g, ok := s.tokens.Lookup(tok); ok {
+					if !g.Can(scope) {
+						s.abort(c, scopeMissing(scope))
+						return
+					}
+					c.Set(grantKey, g)
+					c.Next()
+					return
+				}
 			}
 		}
 		user(c)

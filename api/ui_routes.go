@@ -47,9 +47,9 @@ func (s *Server) mountModeration(r *gin.Engine) {
 	ui.GET("/admin/platform", admin, s.uiHandle(s.uiPlatform))
 	ui.POST("/admin/platform/:id/retry", admin, s.uiHandle(s.uiRetryPlatform))
 
-	v1 := r.Group("/api/v1")
+	v1 := r.Group("/api/v1", s.jsonBodies())
 	v1.GET("/export/sor", admin, s.handle(s.getSOR))
-	v1.POST("/comments/:id/appeal", s.intakeOrUser(moderation.PermDecide), s.handle(s.postAppeal))
+	v1.POST("/comments/:id/appeal", s.intakeOrUser(ScopeIntake, moderation.PermDecide), s.handle(s.postAppeal))
 	v1.GET("/queue", read, s.handle(s.getQueue))
 	v1.POST("/queue/claim", decide, s.handle(s.postClaim))
 	v1.POST("/queue/release", decide, s.handle(s.postRelease))

@@ -1,13 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"flag"
 	"fmt"
 	"log/slog"
-	"os"
-	"strings"
 
 	"vigie/moderation"
 	"vigie/rules"
@@ -111,27 +108,6 @@ func (c *Config) databaseDSN() string {
 		return c.Path(c.Database.DSN)
 	}
 	return c.Database.DSN
-}
-
-// apiTokens gathers the accepted token digests: the config's, the one from
-// VIGIE_API_TOKEN (hashed on load) and those of the token file.
-func (c *Config) apiTokens() ([]string, error) {
-	out := append([]string(nil), c.Intake.APITokens...)
-	if c.Intake.TokenFile == "" {
-		return out, nil
-	}
-	f, err := os.Open(c.Path(c.Intake.TokenFile))
-	if err != nil {
-		return nil, fmt.Errorf("intake.token_file: %w", err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if t := strings.TrimSpace(sc.Text()); t != "" && !strings.HasPrefix(t, "#") {
-			out = append(out, HashToken(t))
-		}
-	}
-	return out, sc.Err()
 }
 
 // platformPolicy is what decisions owe the configured pages; nil when no

@@ -40,6 +40,8 @@ type Config struct {
 	path, dir string
 	// adminPassword comes from VIGIE_ADMIN_PASSWORD only, never from the file.
 	adminPassword string
+	// envTokenShort: VIGIE_API_TOKEN is too short to be a token.
+	envTokenShort bool
 }
 
 type ServerConfig struct {
@@ -57,11 +59,14 @@ type DatabaseConfig struct {
 
 type IntakeConfig struct {
 	MaxTextBytes int `yaml:"max_text_bytes"`
-	// APITokens are SHA-256 digests ("sha256:<hex>") of the accepted Bearer
-	// tokens: the file never holds a usable secret. `vigie token` makes one.
-	APITokens []string `yaml:"api_tokens"`
-	// TokenFile may name a file (outside the repo) with one token per line;
-	// its tokens are hashed as they are read and never logged.
+	// APITokens are the accepted Bearer tokens, each as the SHA-256 digest
+	// ("sha256:<hex>") of the token, with its scopes and sources
+	// (tokens.go): the file never holds a usable secret. `vigie token`
+	// makes one.
+	APITokens []TokenConfig `yaml:"api_tokens"`
+	// TokenFile may name a file (outside the repo) with one token per line
+	// (then optional scopes=, sources=, name=); its tokens are hashed as
+	// they are read and never logged.
 	TokenFile string `yaml:"token_file"`
 }
 
@@ -164,7 +169,8 @@ func (c *Config) applyEnv(getenv func(string) string) {
 		c.Database.DSN = v
 	}
 	if v := getenv("VIGIE_API_TOKEN"); v != "" {
-		c.Intake.APITokens = append(c.Intake.APITokens, HashToken(v))
+		c.Intake.APITokens = append(c.Intake.APITokens, TokenConfig{Name: "VIGIE_API_TOKEN", Digest: HashToken(v), unscoped: true})
+		c.envTokenShort = len(v) < minTokenLength
 	}
 	c.adminPassword = getenv("VIGIE_ADMIN_PASSWORD")
 }
@@ -205,9 +211,12 @@ func (c *Config) Validate() error {
 	if c.Intake.MaxTextBytes < 1 || c.Intake.MaxTextBytes > 512<<10 {
 		return fmt.Errorf("intake.max_text_bytes: must be between 1 and 524288, got %d", c.Intake.MaxTextBytes)
 	}
+	if c.envTokenShort {
+		return fmt.Errorf("VIGIE_API_TOKEN: shorter than %d characters (`vigie token` makes one)", minTokenLength)
+	}
 	for i, t := range c.Intake.APITokens {
-		if !tokenHash.MatchString(t) {
-			return fmt.Errorf("intake.api_tokens[%d]: must be \"sha256:<64 hex digits>\" (use `vigie token` to make one; never put the token itself here)", i)
+		if err := validateToken(fmt.Sprintf("intake.api_tokens[%d]", i), t); err != nil {
+			return err
 		}
 	}
 	if len(c.Languages) == 0 {

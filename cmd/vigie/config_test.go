@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -11,7 +12,7 @@ func envMap(m map[string]string) func(string) string { return func(k string) str
 func TestConfigDefaultsAndOverrides(t *testing.T) {
 	raw := []byte("# ${NAME} in a comment is left alone\nserver:\n  addr: ${LISTEN} # from ${ELSEWHERE}\ndatabase:\n  batch_wait: 5ms\n")
 	cfg, err := ParseConfig(raw, envMap(map[string]string{
-		"LISTEN": "127.0.0.1:9000", "VIGIE_DATABASE_DSN": "/tmp/x.db", "VIGIE_API_TOKEN": "t1", "VIGIE_ADMIN_PASSWORD": "pw",
+		"LISTEN": "127.0.0.1:9000", "VIGIE_DATABASE_DSN": "/tmp/x.db", "VIGIE_API_TOKEN": testAPIToken, "VIGIE_ADMIN_PASSWORD": "pw",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -19,7 +20,7 @@ func TestConfigDefaultsAndOverrides(t *testing.T) {
 	if cfg.Server.Addr != "127.0.0.1:9000" || cfg.Database.DSN != "/tmp/x.db" || cfg.Database.BatchWait != 5*time.Millisecond {
 		t.Errorf("got addr %q dsn %q wait %s", cfg.Server.Addr, cfg.Database.DSN, cfg.Database.BatchWait)
 	}
-	if len(cfg.Intake.APITokens) != 1 || cfg.Intake.APITokens[0] != HashToken("t1") || strings.Contains(cfg.Intake.APITokens[0], "t1") {
+	if tk := cfg.Intake.APITokens; len(tk) != 1 || tk[0].Digest != HashToken(testAPIToken) || strings.Contains(fmt.Sprint(tk), testAPIToken) {
 		t.Errorf("VIGIE_API_TOKEN must be kept hashed: %v", cfg.Intake.APITokens)
 	}
 	if cfg.adminPassword != "pw" || cfg.Database.Driver != "sqlite" || cfg.Languages[0] != "fr" {
@@ -52,6 +53,11 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		{"bad driver", "database:\n  driver: mysql\n", "database.driver"},
 		{"bad address", "server:\n  addr: nowhere\n", "server.addr"},
 		{"plain token in file", "intake:\n  api_tokens: [secret]\n", "intake.api_tokens[0]"},
+		{"token without scopes", "intake:\n  api_tokens:\n  - {digest: %[1]s, sources: [\"api:a\"]}\n", "intake.api_tokens[0].scopes"},
+		{"unknown scope", "intake:\n  api_tokens:\n  - {digest: %[1]s, scopes: [intake, admin], sources: [\"api:a\"]}\n", "intake.api_tokens[0].scopes[1]"},
+		{"token without sources", "intake:\n  api_tokens:\n  - {digest: %[1]s, scopes: [intake]}\n", "intake.api_tokens[0].sources"},
+		{"bad source pattern", "intake:\n  api_tokens:\n  - {digest: %[1]s, scopes: [read], sources: [\"api:a*\"]}\n", "intake.api_tokens[0].sources[0]"},
+		{"unknown token key", "intake:\n  api_tokens:\n  - {digest: %[1]s, scope: [read]}\n", "scope"},
 		{"small body limit", "server:\n  max_body_bytes: 1000\n", "server.max_body_bytes"},
 		{"bad language", "languages: [French]\n", "languages[0]"},
 		{"bad retention", "retention:\n  purge_after: soon\n", "retention.purge_after"},
@@ -65,7 +71,11 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := ParseConfig([]byte(tc.yaml), envMap(nil))
+			raw := tc.yaml
+			if strings.Contains(raw, "%[1]s") {
+				raw = fmt.Sprintf(raw, "sha256:abababababababababababababababababababababababababababababababab")
+			}
+			_, err := ParseConfig([]byte(raw), envMap(nil))
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("got %v, want an error naming %q", err, tc.want)
 			}

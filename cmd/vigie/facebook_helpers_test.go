@@ -53,7 +53,7 @@ func newFbSetup(t *testing.T) *fbSetup {
 		}
 	}
 	s := &fbSetup{dir: t.TempDir(), fake: fake, env: []string{
-		"VIGIE_API_TOKEN=t1", "VIGIE_ADMIN_PASSWORD=un mot de passe assez long",
+		"VIGIE_API_TOKEN=" + testAPIToken, "VIGIE_ADMIN_PASSWORD=un mot de passe assez long",
 		"VIGIE_FACEBOOK_APP_SECRET=" + fbSecret, "VIGIE_FACEBOOK_VERIFY_TOKEN=verify-me",
 		"VIGIE_FACEBOOK_PAGE_TOKENS=" + fbPageA + ":tok-a," + fbPageB + ":tok-b",
 	}}
@@ -186,7 +186,7 @@ func fbComments(t *testing.T, s *server) map[string]fbView {
 	t.Helper()
 	out := map[string]fbView{}
 	for id, misses := 1, 0; misses < 20; id++ {
-		code, body := fbDo(t, s, "GET", fmt.Sprintf("/api/v1/comments/%d", id), "t1", "")
+		code, body := fbDo(t, s, "GET", fmt.Sprintf("/api/v1/comments/%d", id), testAPIToken, "")
 		if code == http.StatusNotFound {
 			misses++
 			continue

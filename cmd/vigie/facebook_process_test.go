@@ -187,7 +187,7 @@ func TestFacebookReinstatementUnhidesAndCountsAsWronglyRemoved(t *testing.T) {
 		t.Fatal("the refused comment is not hidden on the page")
 	}
 	c := fbComments(t, s)["facebook:111/555_appeal"]
-	code, body := fbDo(t, s, "POST", fmt.Sprintf("/api/v1/comments/%d/appeal", c.ID), "t1", `{"statement":"Ce n'est pas une insulte."}`)
+	code, body := fbDo(t, s, "POST", fmt.Sprintf("/api/v1/comments/%d/appeal", c.ID), testAPIToken, `{"statement":"Ce n'est pas une insulte."}`)
 	var opened struct{ Appeal struct{ ID int64 } }
 	if err := json.Unmarshal(body, &opened); code != http.StatusCreated || err != nil {
 		t.Fatalf("appeal: %d %s", code, body)

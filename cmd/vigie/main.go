@@ -45,7 +45,7 @@ func commands() []command {
 		{"purge", "purge --older-than 180d: erase text and author of old comments (figures unchanged)", runPurge},
 		{"user", "user add|passwd|disable|enable|role|list|token: moderator accounts", runUser},
 		{"facebook", "facebook sync|fake-graph|replay: the Facebook Page connector's tools", runFacebook},
-		{"token", "make a new API token and print the digest to put in config.yaml", runToken},
+		{"token", "make an API token (scopes, sources) and print its config entry; token list shows them", runToken},
 		{"help", "list the commands", nil},
 	}
 }

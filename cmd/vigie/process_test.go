@@ -21,6 +21,10 @@ import (
 	"vigie/storage"
 )
 
+// testAPIToken is the intake token the test servers accept (through
+// VIGIE_API_TOKEN: unscoped, long enough to be accepted).
+const testAPIToken = "test-token-0123456789abcdef"
+
 var (
 	buildOnce sync.Once
 	binPath   string
@@ -109,7 +113,8 @@ func (s *server) log() string {
 
 func (s *server) post(client *http.Client, body string) (int, []byte, error) {
 	req, _ := http.NewRequest("POST", "http://"+s.addr+"/api/v1/comments", strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer t1")
+	req.Header.Set("Authorization", "Bearer "+testAPIToken)
+	req.Header.Set("Content-Type", "application/json")
 	resp, err := client.Do(req)
 	if err != nil {
 		return 0, nil, err
@@ -125,7 +130,7 @@ func (s *server) post(client *http.Client, body string) (int, []byte, error) {
 // the chain verifies.
 func TestKillDashNineLosesNoAcknowledgedComment(t *testing.T) {
 	cfg, dbPath := testConfig(t)
-	srv := startServer(t, cfg, "VIGIE_API_TOKEN=t1")
+	srv := startServer(t, cfg, "VIGIE_API_TOKEN="+testAPIToken)
 
 	var mu sync.Mutex
 	acked := map[string]bool{}
@@ -178,7 +183,7 @@ func TestKillDashNineLosesNoAcknowledgedComment(t *testing.T) {
 	}
 
 	// Restart on the same file: recovery, then a clean SIGTERM shutdown.
-	srv2 := startServer(t, cfg, "VIGIE_API_TOKEN=t1")
+	srv2 := startServer(t, cfg, "VIGIE_API_TOKEN="+testAPIToken)
 	code, body, err := srv2.post(client, `{"source":"api:crash","external_id":"after","text":"Bonjour après redémarrage"}`)
 	if err != nil || code != http.StatusCreated {
 		t.Fatalf("intake after restart: %d %s %v", code, body, err)
@@ -243,7 +248,7 @@ func TestRepeatedPostCountSurvivesARestart(t *testing.T) {
 		_ = json.Unmarshal(body, &r)
 		return r.Status
 	}
-	s := startServer(t, cfg, "VIGIE_API_TOKEN=t1")
+	s := startServer(t, cfg, "VIGIE_API_TOKEN="+testAPIToken)
 	for i := 1; i <= 2; i++ {
 		if st := post(s, i); st != "published" {
 			t.Fatalf("copy %d: %s, want published", i, st)
@@ -251,7 +256,7 @@ func TestRepeatedPostCountSurvivesARestart(t *testing.T) {
 	}
 	s.cmd.Process.Signal(syscall.SIGTERM)
 	<-s.done
-	s = startServer(t, cfg, "VIGIE_API_TOKEN=t1")
+	s = startServer(t, cfg, "VIGIE_API_TOKEN="+testAPIToken)
 	if st := post(s, 3); st != "pending" {
 		t.Fatalf("third copy after a restart: %s, want pending as repeated\n%s", st, s.log())
 	}
@@ -276,10 +281,10 @@ func TestServePurgesOnItsRetentionSetting(t *testing.T) {
 	_, before, _ := run(t, "", "verify", "--config", cfg)
 	time.Sleep(1500 * time.Millisecond)
 
-	s := startServer(t, cfg, "VIGIE_API_TOKEN=t1")
+	s := startServer(t, cfg, "VIGIE_API_TOKEN="+testAPIToken)
 	waitLog(t, s, "retention purge")
 	req, _ := http.NewRequest("GET", "http://"+s.addr+"/api/v1/comments/1", nil)
-	req.Header.Set("Authorization", "Bearer t1")
+	req.Header.Set("Authorization", "Bearer "+testAPIToken)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

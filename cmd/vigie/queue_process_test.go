@@ -221,7 +221,7 @@ type concComment struct {
 func concCommentOf(t *testing.T, s *server, id int64) concComment {
 	t.Helper()
 	req, _ := http.NewRequest("GET", fmt.Sprintf("http://%s/api/v1/comments/%d", s.addr, id), nil)
-	req.Header.Set("Authorization", "Bearer t1")
+	req.Header.Set("Authorization", "Bearer "+testAPIToken)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -273,7 +273,7 @@ func concStop(t *testing.T, servers ...*server) {
 func TestConcClaimRaceGivesEachModeratorADifferentComment(t *testing.T) {
 	cfg, _ := testConfig(t)
 	mods := concModerators(t, cfg, 8)
-	s := startServer(t, cfg, "VIGIE_API_TOKEN=t1")
+	s := startServer(t, cfg, "VIGIE_API_TOKEN="+testAPIToken)
 	concSeed(t, s, 30)
 	concWarmUp(t, s, mods...)
 	holders := concClaimRace(t, []*server{s}, mods, 3)
@@ -293,8 +293,8 @@ func TestConcClaimRaceAcrossTwoPostgresProcesses(t *testing.T) {
 	cfg := filepath.Join(t.TempDir(), "config.yaml")
 	writeFile(t, cfg, fmt.Sprintf("server:\n  addr: 127.0.0.1:0\ndatabase:\n  driver: postgres\n  dsn: %q\n", dsn))
 	mods := concModerators(t, cfg, 8)
-	a := startServer(t, cfg, "VIGIE_API_TOKEN=t1")
-	b := startServer(t, cfg, "VIGIE_API_TOKEN=t1")
+	a := startServer(t, cfg, "VIGIE_API_TOKEN="+testAPIToken)
+	b := startServer(t, cfg, "VIGIE_API_TOKEN="+testAPIToken)
 	ids := concSeed(t, a, 30)
 	for i, m := range mods {
 		concWarmUp(t, []*server{a, b}[i%2], m)
@@ -323,7 +323,7 @@ func TestConcClaimRaceAcrossTwoPostgresProcesses(t *testing.T) {
 func TestConcTwoDecisionsAtOnceExactlyOneSucceeds(t *testing.T) {
 	cfg, _ := testConfig(t)
 	mods := concModerators(t, cfg, 8)
-	s := startServer(t, cfg, "VIGIE_API_TOKEN=t1")
+	s := startServer(t, cfg, "VIGIE_API_TOKEN="+testAPIToken)
 	ids := concSeed(t, s, 20)
 	concWarmUp(t, s, mods...)
 	concDecisionRace(t, []*server{s}, mods, ids)
@@ -378,7 +378,7 @@ func TestConcDecisionOnAnotherModeratorsClaimIs409(t *testing.T) {
 	cfg, _ := testConfig(t)
 	mods := concModerators(t, cfg, 2)
 	a, b := mods[0], mods[1]
-	s := startServer(t, cfg, "VIGIE_API_TOKEN=t1")
+	s := startServer(t, cfg, "VIGIE_API_TOKEN="+testAPIToken)
 	id := concSeed(t, s, 1)[0]
 	if code, body, err := a.do(s, "POST", "/api/v1/queue/claim", fmt.Sprintf(`{"comment_ids":[%d]}`, id)); err != nil || code != http.StatusOK {
 		t.Fatalf("%s claims %d: %d %s %v", a.name, id, code, body, err)
@@ -412,7 +412,7 @@ func TestConcExpiredLeaseReturnsTheCommentToTheQueue(t *testing.T) {
 	cfg := concConfig(t, "review:\n  lease: 2s\n")
 	mods := concModerators(t, cfg, 2)
 	a, b := mods[0], mods[1]
-	s := startServer(t, cfg, "VIGIE_API_TOKEN=t1")
+	s := startServer(t, cfg, "VIGIE_API_TOKEN="+testAPIToken)
 	id := concSeed(t, s, 1)[0]
 	code, body, err := a.do(s, "POST", "/api/v1/queue/claim", `{}`)
 	var first concClaim

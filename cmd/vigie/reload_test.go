@@ -35,7 +35,7 @@ func TestSighupReloadsRulesUnderLoad(t *testing.T) {
 	writeFile(t, pack, fmt.Sprintf(extraPack, "zorglub"))
 	writeFile(t, cfg, "server:\n  addr: 127.0.0.1:0\ndatabase:\n  dsn: data/vigie.db\n"+
 		"rules:\n  packs: [builtin:core, builtin:fr, builtin:en, extra.yaml]\n")
-	srv := startServer(t, cfg, "VIGIE_API_TOKEN=t1")
+	srv := startServer(t, cfg, "VIGIE_API_TOKEN="+testAPIToken)
 	client := &http.Client{Timeout: 10 * time.Second}
 
 	verdict := func(id, text string) map[string]any {

@@ -23,8 +23,8 @@ func TestTwoInstancesShareOnePostgreSQL(t *testing.T) {
 	dsn := storagetest.PostgresDSN(t)
 	cfg := filepath.Join(t.TempDir(), "config.yaml")
 	writeFile(t, cfg, fmt.Sprintf("server:\n  addr: 127.0.0.1:0\ndatabase:\n  driver: postgres\n  dsn: %q\n", dsn))
-	a := startServer(t, cfg, "VIGIE_API_TOKEN=t1")
-	b := startServer(t, cfg, "VIGIE_API_TOKEN=t1")
+	a := startServer(t, cfg, "VIGIE_API_TOKEN="+testAPIToken)
+	b := startServer(t, cfg, "VIGIE_API_TOKEN="+testAPIToken)
 	client := &http.Client{Timeout: 10 * time.Second}
 
 	const n = 120

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -34,6 +36,11 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	if len(tokens) == 0 {
 		log.Warn("no API token configured: intake is closed (set VIGIE_API_TOKEN or intake.api_tokens)")
+	}
+	for _, t := range tokens {
+		if slices.Contains(t.Sources, "*") {
+			log.Warn("API token reaches every source but Facebook's: limit it with sources (see `vigie token`)", "token", t.Name, "scopes", strings.Join(t.Scopes, ","))
+		}
 	}
 	if err := app.rememberRecent(ctx); err != nil {
 		return err

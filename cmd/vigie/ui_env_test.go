@@ -47,7 +47,7 @@ func uiStart(t *testing.T, browser context.Context, configExtra string) *uiEnv {
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config.yaml")
 	writeFile(t, cfg, "server:\n  addr: 127.0.0.1:0\ndatabase:\n  dsn: data/vigie.db\nlog:\n  level: info\n"+configExtra)
-	e := &uiEnv{t: t, srv: startServer(t, cfg, "VIGIE_API_TOKEN=t1", "VIGIE_ADMIN_PASSWORD="+uiPassword)}
+	e := &uiEnv{t: t, srv: startServer(t, cfg, "VIGIE_API_TOKEN="+testAPIToken, "VIGIE_ADMIN_PASSWORD="+uiPassword)}
 	e.base = "http://" + e.srv.addr
 	if e.dir = os.Getenv("VIGIE_ARTIFACTS"); e.dir == "" {
 		e.dir = t.TempDir()
@@ -228,7 +228,8 @@ func (e *uiEnv) seed(ext, text, authorID, authorName, want string, parent ...str
 func (e *uiEnv) api(method, path, body string, wantCode int) []byte {
 	e.t.Helper()
 	req, _ := http.NewRequest(method, e.base+path, strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer t1")
+	req.Header.Set("Authorization", "Bearer "+testAPIToken)
+	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		e.t.Fatal(err)

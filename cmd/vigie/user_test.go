@@ -228,7 +228,7 @@ func TestServeCreatesTheFirstAdminOnce(t *testing.T) {
 	t.Run("from VIGIE_ADMIN_PASSWORD", func(t *testing.T) {
 		cfg, dbPath := testConfig(t)
 		const pw = "le mot de passe de l'admin"
-		s := startServer(t, cfg, "VIGIE_API_TOKEN=t1", "VIGIE_ADMIN_PASSWORD="+pw)
+		s := startServer(t, cfg, "VIGIE_API_TOKEN="+testAPIToken, "VIGIE_ADMIN_PASSWORD="+pw)
 		concStop(t, s)
 		if log := s.log(); !strings.Contains(log, "account admin created with VIGIE_ADMIN_PASSWORD") || strings.Contains(log, pw) || strings.Contains(log, "First run") {
 			t.Errorf("first start with VIGIE_ADMIN_PASSWORD logged:\n%s", log)
@@ -239,7 +239,7 @@ func TestServeCreatesTheFirstAdminOnce(t *testing.T) {
 	})
 	t.Run("generated", func(t *testing.T) {
 		cfg, dbPath := testConfig(t)
-		s := startServer(t, cfg, "VIGIE_API_TOKEN=t1", "VIGIE_ADMIN_PASSWORD=")
+		s := startServer(t, cfg, "VIGIE_API_TOKEN="+testAPIToken, "VIGIE_ADMIN_PASSWORD=")
 		concStop(t, s)
 		log := s.log()
 		m := regexp.MustCompile(`First run: account "admin" created with password (\S+)`).FindStringSubmatch(log)
@@ -254,7 +254,7 @@ func TestServeCreatesTheFirstAdminOnce(t *testing.T) {
 		if err := userLogin(t, dbPath, "admin", m[1]); err != nil {
 			t.Errorf("admin with the printed password: %v", err)
 		}
-		again := startServer(t, cfg, "VIGIE_API_TOKEN=t1", "VIGIE_ADMIN_PASSWORD=")
+		again := startServer(t, cfg, "VIGIE_API_TOKEN="+testAPIToken, "VIGIE_ADMIN_PASSWORD=")
 		concStop(t, again)
 		if log := again.log(); strings.Contains(log, "First run") || strings.Contains(log, m[1]) || strings.Contains(log, "account admin created") {
 			t.Errorf("second start printed:\n%s", log)
