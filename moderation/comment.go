@@ -53,6 +53,9 @@ type NewComment struct {
 // Limits bounds what intake accepts.
 type Limits struct {
 	MaxTextBytes int // the comment text, in bytes of UTF-8
+	// HistoryMax is how many recent comments the flood and repeated-post
+	// rules remember at most (Recent); 0: DefaultHistoryMax.
+	HistoryMax int
 }
 
 // DefaultLimits are used when a Service is given none.

@@ -61,6 +61,7 @@ func NewService(store Store, rs *rules.Ruleset, o Options) *Service {
 		s.limits = DefaultLimits
 	}
 	s.recent = NewRecent(historyWindow(rs))
+	s.recent.SetMax(s.limits.HistoryMax)
 	s.rules.Store(rs)
 	return s
 }

@@ -72,7 +72,7 @@ func openApp(ctx context.Context, env *Env, path string) (*App, error) {
 		return nil, fmt.Errorf("database: %w", err)
 	}
 	svc := moderation.NewService(db, rs, moderation.Options{
-		Limits:    moderation.Limits{MaxTextBytes: cfg.Intake.MaxTextBytes},
+		Limits:    moderation.Limits{MaxTextBytes: cfg.Intake.MaxTextBytes, HistoryMax: cfg.Intake.HistoryMax},
 		AuditRate: cfg.Reports.AuditRate, Lease: cfg.Review.Lease,
 		Platform: platformPolicy(cfg),
 	})

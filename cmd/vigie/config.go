@@ -59,6 +59,9 @@ type DatabaseConfig struct {
 
 type IntakeConfig struct {
 	MaxTextBytes int `yaml:"max_text_bytes"`
+	// HistoryMax caps the recent comments the flood and repeated-post
+	// rules remember in memory (about 160 bytes each).
+	HistoryMax int `yaml:"history_max"`
 	// APITokens are the accepted Bearer tokens, each as the SHA-256 digest
 	// ("sha256:<hex>") of the token, with its scopes and sources
 	// (tokens.go): the file never holds a usable secret. `vigie token`
@@ -100,7 +103,7 @@ func DefaultConfig() Config {
 	return Config{
 		Server:    ServerConfig{Addr: "127.0.0.1:8080", MaxBodyBytes: 1 << 20, ShutdownTimeout: 15 * time.Second},
 		Database:  DatabaseConfig{Driver: "sqlite", DSN: "data/vigie.db", BatchMax: 128, BatchWait: 2 * time.Millisecond},
-		Intake:    IntakeConfig{MaxTextBytes: 64 << 10},
+		Intake:    IntakeConfig{MaxTextBytes: 64 << 10, HistoryMax: 1_000_000},
 		Languages: []string{"fr", "en"},
 		Log:       LogConfig{Level: "info", Format: "text"},
 		Rules:     rules.DefaultSettings(),
@@ -210,6 +213,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Intake.MaxTextBytes < 1 || c.Intake.MaxTextBytes > 512<<10 {
 		return fmt.Errorf("intake.max_text_bytes: must be between 1 and 524288, got %d", c.Intake.MaxTextBytes)
+	}
+	if c.Intake.HistoryMax < 1000 || c.Intake.HistoryMax > 100_000_000 {
+		return fmt.Errorf("intake.history_max: must be between 1000 and 100000000, got %d", c.Intake.HistoryMax)
 	}
 	if c.envTokenShort {
 		return fmt.Errorf("VIGIE_API_TOKEN: shorter than %d characters (`vigie token` makes one)", minTokenLength)

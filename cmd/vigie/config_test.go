@@ -58,6 +58,7 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		{"token without sources", "intake:\n  api_tokens:\n  - {digest: %[1]s, scopes: [intake]}\n", "intake.api_tokens[0].sources"},
 		{"bad source pattern", "intake:\n  api_tokens:\n  - {digest: %[1]s, scopes: [read], sources: [\"api:a*\"]}\n", "intake.api_tokens[0].sources[0]"},
 		{"unknown token key", "intake:\n  api_tokens:\n  - {digest: %[1]s, scope: [read]}\n", "scope"},
+		{"history cap too small", "intake:\n  history_max: 10\n", "intake.history_max"},
 		{"small body limit", "server:\n  max_body_bytes: 1000\n", "server.max_body_bytes"},
 		{"bad language", "languages: [French]\n", "languages[0]"},
 		{"bad retention", "retention:\n  purge_after: soon\n", "retention.purge_after"},
