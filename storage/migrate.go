@@ -273,9 +273,18 @@ func schemaVersion() int { return migrations[len(migrations)-1].version }
 // migrate applies the pending steps, each in its own transaction together
 // with its schema_migrations row, so a step is either wholly applied or not.
 func migrate(ctx context.Context, w *gorm.DB, d dialect, log *slog.Logger) error {
+	// Up to date: nothing to create. The server may run as a PostgreSQL
+	// role that may not create anything (GrantServerRole); only a pending
+	// step needs the owner.
+	if v, err := currentVersion(ctx, w); err == nil && v >= schemaVersion() {
+		return newerSchema(v)
+	}
 	for _, m := range migrations {
 		applied, err := applyMigration(ctx, w, d, m)
 		if err != nil {
+			if d.name == "postgres" && (strings.Contains(err.Error(), "permission denied") || strings.Contains(err.Error(), "3F000")) {
+				err = fmt.Errorf("%w (run `vigie migrate` as the schema's owner, then `--grant` this role)", err)
+			}
 			return fmt.Errorf("migration %d (%s): %w", m.version, m.name, err)
 		}
 		if applied {
@@ -288,8 +297,14 @@ func migrate(ctx context.Context, w *gorm.DB, d dialect, log *slog.Logger) error
 	if err := w.WithContext(ctx).Raw(`SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&newest).Error; err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
-	if newest > schemaVersion() {
-		return fmt.Errorf("database schema version %d is newer than this binary's (%d): %w", newest, schemaVersion(), moderation.ErrUnavailable)
+	return newerSchema(newest)
+}
+
+// newerSchema refuses a database migrated by a newer binary: it may hold
+// data this one would misread.
+func newerSchema(v int) error {
+	if v > schemaVersion() {
+		return fmt.Errorf("database schema version %d is newer than this binary's (%d): run the newer binary: %w", v, schemaVersion(), moderation.ErrUnavailable)
 	}
 	return nil
 }

@@ -42,6 +42,8 @@ func commands() []command {
 		{"verify", "recompute the event hash chain and the report counts", runVerify},
 		{"report", "the transparency figures for a period (--from --to or --period; --format text|json|csv)", runReport},
 		{"export", "export sor: statements of reasons for a period (--format ndjson|csv)", runExport},
+		{"migrate", "apply pending schema steps and print the schema's history; --grant ROLE (PostgreSQL) for a server role that cannot alter the log", runMigrate},
+		{"backup", "backup FILE: a consistent copy of the SQLite database while it runs (PostgreSQL: pg_dump)", runBackup},
 		{"purge", "purge --older-than 180d: erase text and author of old comments (figures unchanged)", runPurge},
 		{"user", "user add|passwd|disable|enable|role|list|token: moderator accounts", runUser},
 		{"facebook", "facebook sync|fake-graph|replay: the Facebook Page connector's tools", runFacebook},
