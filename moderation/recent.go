@@ -26,8 +26,8 @@ type Recent struct {
 	window  time.Duration
 	max     int
 	seed    maphash.Seed
-	entries []recentEntry // in arrival order, trimmed from the front
-	head    int           // entries[:head] are expired, awaiting compaction
+	entries []recentEntry           // in arrival order, trimmed from the front
+	head    int                     // entries[:head] are expired, awaiting compaction
 	authors map[uint64][]int64      // author → times of their comments in entries[head:]
 	texts   map[uint64][]authorTime // fingerprint → its authors, latest time each
 }
