@@ -84,6 +84,12 @@ type serverOptions struct {
 	// Tokens are the API tokens besides testToken (which may do anything
 	// on any source but Facebook's).
 	Tokens []api.TokenSpec
+	// Models is the admin page of candidate models.
+	Models api.ModelsAdmin
+	// PageList are the pages (moderation/pages.go): their sources, rule
+	// overrides (compiled here) and moderators. ("Pages" above is the
+	// platform policy.)
+	PageList []moderation.Page
 }
 
 // testEpoch is where the fake clock of every test server starts.
@@ -112,10 +118,13 @@ func newServerWith(t testing.TB, cfg storage.Config, o serverOptions) *testServe
 		opts.Platform, platform = o.Pages, db
 	}
 	svc := moderation.NewService(db, rs, opts)
+	if len(o.PageList) > 0 {
+		setPages(t, svc, settings, o.PageList)
+	}
 	accounts := moderation.NewAccounts(db, clock)
 	h := api.New(api.Deps{Service: svc, Tokens: api.NewTokens(append([]api.TokenSpec{{Digest: hashToken(testToken), Grant: api.Grant{Name: "test", Scopes: api.Scopes, Sources: []string{"*"}}}}, o.Tokens...)), Accounts: accounts, Log: log, Ping: db.Ping, Ready: db.Ready,
 		WriteStats: func() (int64, int64) { ws := db.WriteStats(); return ws.Requests, ws.Commits }, Reporting: o.Reporting,
-		Platform: platform})
+		Platform: platform, Models: o.Models})
 	srv := httptest.NewServer(h)
 	t.Cleanup(func() {
 		srv.Close()

@@ -46,6 +46,9 @@ func (s *Server) postAppeal(c *gin.Context) error {
 	by := moderation.ActorAuthor
 	if u, ok := userOf(c); ok {
 		by = u.Actor()
+		if err := s.checkComment(c, id); err != nil { // scope.go
+			return err
+		}
 	} else {
 		cm, err := s.svc.Store().Comment(c.Request.Context(), id)
 		if err != nil {
@@ -74,6 +77,9 @@ func (s *Server) getAppeals(c *gin.Context) error {
 		f.State = st
 	}
 	as, err := s.svc.Appeals(c.Request.Context(), f)
+	if err == nil {
+		as, err = s.appealsInScope(c, as)
+	}
 	if err != nil {
 		return err
 	}
@@ -89,6 +95,9 @@ func (s *Server) getAppeals(c *gin.Context) error {
 func (s *Server) postAppealDecision(c *gin.Context) error {
 	id, err := pathID(c)
 	if err != nil {
+		return err
+	}
+	if err := s.checkAppeal(c, id); err != nil {
 		return err
 	}
 	var req struct {
@@ -165,6 +174,9 @@ func (s *Server) getAudits(c *gin.Context) error {
 		f.State = st
 	}
 	as, err := s.svc.Audits(c.Request.Context(), f)
+	if err == nil {
+		as, err = s.auditsInScope(c, as)
+	}
 	if err != nil {
 		return err
 	}
@@ -182,7 +194,7 @@ func (s *Server) getAudits(c *gin.Context) error {
 
 // POST /api/v1/audits/claim: the oldest open audit, leased to the caller.
 func (s *Server) postAuditClaim(c *gin.Context) error {
-	a, err := s.svc.ClaimAudit(c.Request.Context(), currentUser(c).Actor())
+	a, err := s.claimAudit(c) // scope.go
 	if err != nil {
 		return err
 	}
@@ -199,6 +211,9 @@ func (s *Server) postAuditClaim(c *gin.Context) error {
 func (s *Server) postAuditDecision(c *gin.Context) error {
 	id, err := pathID(c)
 	if err != nil {
+		return err
+	}
+	if err := s.checkAudit(c, id); err != nil {
 		return err
 	}
 	var req decisionRequest

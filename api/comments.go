@@ -117,6 +117,9 @@ func (s *Server) getComment(c *gin.Context) error {
 	if err != nil || id <= 0 {
 		return &Error{Status: http.StatusBadRequest, Code: "invalid", Field: "id", Message: "id must be a positive integer"}
 	}
+	if err := s.checkComment(c, id); err != nil { // scope.go: another page's comment
+		return err
+	}
 	ctx := c.Request.Context()
 	if _, ok := userOf(c); ok {
 		// A moderator could otherwise read the verdict of a comment in an

@@ -32,6 +32,9 @@ type queueItemJSON struct {
 	ThreadID    string         `json:"thread_id,omitempty"`
 	ParentID    string         `json:"parent_id,omitempty"`
 	Verdict     *rules.Verdict `json:"verdict"`
+	// Protected lists the protected categories (criticism): a refusal
+	// then needs a note.
+	Protected []string `json:"protected,omitempty"`
 }
 
 func queueItemOf(e moderation.QueueEntry, now time.Time) queueItemJSON {
@@ -40,7 +43,7 @@ func queueItemOf(e moderation.QueueEntry, now time.Time) queueItemJSON {
 		CommentID: it.CommentID, Priority: it.Priority, Score: it.Score, Category: it.Category, Language: it.Language,
 		Source: it.Source, Reason: it.Reason, Fingerprint: it.Fingerprint, ReceivedAt: it.ReceivedAt,
 		Text: cm.Text, Author: intake.Author{ID: cm.Author.ID, Name: cm.Author.Name}, ThreadID: cm.ThreadID,
-		ParentID: cm.ParentID, Verdict: cm.Verdict,
+		ParentID: cm.ParentID, Verdict: cm.Verdict, Protected: cm.Protected(),
 	}
 	if it.Claimed(now) {
 		lu := it.LeaseUntil
@@ -90,11 +93,11 @@ func (s *Server) getQueue(c *gin.Context) error {
 		return err
 	}
 	ctx := c.Request.Context()
-	entries, err := s.svc.Queue(ctx, f)
+	entries, err := s.svc.Queue(ctx, s.queueFilter(c, f)) // scope.go: the user's pages
 	if err != nil {
 		return err
 	}
-	st, err := s.svc.QueueStats(ctx)
+	st, err := s.queueStats(c)
 	if err != nil {
 		return err
 	}
@@ -124,6 +127,9 @@ func (s *Server) postClaim(c *gin.Context) error {
 	}
 	ctx, actor := c.Request.Context(), currentUser(c).Actor()
 	if len(req.CommentIDs) > 0 {
+		if err := s.checkComments(c, req.CommentIDs); err != nil {
+			return err
+		}
 		items, err := s.svc.ClaimComments(ctx, actor, req.CommentIDs)
 		if err != nil {
 			return err
@@ -135,7 +141,7 @@ func (s *Server) postClaim(c *gin.Context) error {
 		c.JSON(http.StatusOK, gin.H{"claimed": out})
 		return nil
 	}
-	e, err := s.svc.Claim(ctx, actor, moderation.QueueFilter{Category: req.Category, Language: req.Language, Source: req.Source, Reason: req.Reason})
+	e, err := s.svc.Claim(ctx, actor, s.queueFilter(c, moderation.QueueFilter{Category: req.Category, Language: req.Language, Source: req.Source, Reason: req.Reason}))
 	if err != nil {
 		return err
 	}
@@ -170,6 +176,9 @@ func (s *Server) postDecision(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.checkComment(c, id); err != nil {
+		return err
+	}
 	var req decisionRequest
 	if err := s.decodeBody(c, &req, false); err != nil {
 		return err
@@ -177,7 +186,7 @@ func (s *Server) postDecision(c *gin.Context) error {
 	e, err := s.svc.Review(c.Request.Context(), currentUser(c).Actor(), moderation.ReviewDecision{
 		CommentID: id, Action: req.Action, Category: req.Category, Note: req.Note})
 	if err != nil {
-		return err
+		return s.localized(c, err) // a refusal of criticism without a reason: 400, field note
 	}
 	c.JSON(http.StatusOK, gin.H{"event": toEventJSON(e)})
 	return nil
@@ -196,8 +205,13 @@ func (s *Server) postBulkDecision(c *gin.Context) error {
 	}
 	ctx, actor := c.Request.Context(), currentUser(c).Actor()
 	ids := req.CommentIDs
+	if err := s.checkComments(c, ids); err != nil { // scope.go: named ids of another page are refused
+		return err
+	}
 	if req.Fingerprint != "" {
-		entries, err := s.svc.Queue(ctx, moderation.QueueFilter{Fingerprint: req.Fingerprint, Limit: 1000})
+		// The copies on the user's pages only: a group spanning pages is
+		// decided page by page.
+		entries, err := s.svc.Queue(ctx, s.queueFilter(c, moderation.QueueFilter{Fingerprint: req.Fingerprint, Limit: 1000}))
 		if err != nil {
 			return err
 		}
@@ -216,7 +230,7 @@ func (s *Server) postBulkDecision(c *gin.Context) error {
 	done := 0
 	for i, r := range results {
 		if r.Err != nil {
-			_, d := describe(r.Err)
+			_, d := describe(s.localized(c, r.Err))
 			out[i] = gin.H{"comment_id": r.CommentID, "error": d}
 			continue
 		}
@@ -231,6 +245,9 @@ func (s *Server) postBulkDecision(c *gin.Context) error {
 func (s *Server) postUndo(c *gin.Context) error {
 	id, err := pathID(c)
 	if err != nil {
+		return err
+	}
+	if err := s.checkComment(c, id); err != nil {
 		return err
 	}
 	e, err := s.svc.Undo(c.Request.Context(), currentUser(c).Actor(), id, "")
@@ -248,13 +265,16 @@ func (s *Server) postReexamine(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.checkComment(c, id); err != nil {
+		return err
+	}
 	var req decisionRequest
 	if err := s.decodeBody(c, &req, false); err != nil {
 		return err
 	}
 	e, err := s.svc.Reexamine(c.Request.Context(), currentUser(c).Actor(), id, req.Action, req.Category, req.Note)
 	if err != nil {
-		return err
+		return s.localized(c, err)
 	}
 	c.JSON(http.StatusOK, gin.H{"event": toEventJSON(e)})
 	return nil

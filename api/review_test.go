@@ -71,7 +71,9 @@ func testCopiesOfOneTextAreDecidedTogether(t *testing.T, s *testServer) {
 	token := s.personalToken(t, "mod")
 	bulk := func(action, category string) func(t *testing.T, fp string) {
 		return func(t *testing.T, fp string) {
-			r := s.call(t, "POST", "/api/v1/queue/decisions", token, map[string]any{"fingerprint": fp, "action": action, "category": category})
+			// These copies criticise the page owner (flagged criticism):
+			// a refusal needs its reason.
+			r := s.call(t, "POST", "/api/v1/queue/decisions", token, map[string]any{"fingerprint": fp, "action": action, "category": category, "note": "campagne coordonnée"})
 			if r.Status != http.StatusOK || r.Body["decided"] != float64(10) {
 				t.Fatalf("bulk decision: status %d, decided %v, want 200 and 10: %s", r.Status, r.Body["decided"], r.Raw)
 			}
@@ -83,7 +85,7 @@ func testCopiesOfOneTextAreDecidedTogether(t *testing.T, s *testServer) {
 			if n := strings.Count(g.Body, `name="id"`); g.Status != http.StatusOK || n != 10 {
 				t.Fatalf("group page: status %d with %d copies, want 200 with 10", g.Status, n)
 			}
-			p := mod.submit("/moderation/groups/"+fp+"/decision", url.Values{"action": {action}, "category": {category}})
+			p := mod.submit("/moderation/groups/"+fp+"/decision", url.Values{"action": {action}, "category": {category}, "note": {"campagne coordonnée"}})
 			if p.Status != http.StatusSeeOther || !strings.Contains(p.Location(), "n=10&failed=0") {
 				t.Fatalf("group form: status %d to %q, want 303 with n=10&failed=0", p.Status, p.Location())
 			}

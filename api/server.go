@@ -32,6 +32,9 @@ type Deps struct {
 	Reporting Reporting
 	// RulesAdmin lets the admin page try candidate rules.
 	RulesAdmin RulesAdmin
+	// Models shows admins the candidate models trained from the
+	// moderators' decisions; nil leaves the page out.
+	Models ModelsAdmin
 	// Platform shows admins the actions owed to the pages (the outbox);
 	// nil leaves the page out.
 	Platform PlatformAdmin
@@ -40,6 +43,12 @@ type Deps struct {
 	// Facebook mounts the Facebook webhook (/webhooks/facebook) and the
 	// inbox and outbox gauges; nil leaves them out.
 	Facebook *FacebookDeps
+	// Limits are the request rates answered 429 beyond (zero: none).
+	Limits Limits
+	// TrustedProxies are the addresses or CIDRs whose X-Forwarded-For is
+	// believed for the client address; none by default, so a client
+	// cannot pick the address its limits are counted against.
+	TrustedProxies []string
 }
 
 // Server holds the router and its dependencies.
@@ -57,6 +66,8 @@ type Server struct {
 	ui         uiPages
 	reporting  Reporting
 	rulesAdmin RulesAdmin
+	models     ModelsAdmin
+	limits     *limiters
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
@@ -64,6 +75,8 @@ func init() { gin.SetMode(gin.ReleaseMode) }
 // New builds the HTTP handler.
 func New(d Deps) *Server {
 	s := &Server{svc: d.Service, tokens: d.Tokens, accounts: d.Accounts, platform: d.Platform, log: d.Log, maxBody: d.MaxBodyBytes, ping: d.Ping, ready: d.Ready, metrics: newMetrics(d.WriteStats), ui: parseUI(), reporting: d.Reporting, rulesAdmin: d.RulesAdmin}
+	s.models = d.Models
+	s.limits = newLimiters(d.Limits, s.metrics.reg)
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -78,7 +91,11 @@ func New(d Deps) *Server {
 	}
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
-	r.Use(requestIDs(), s.accessLog(), s.recovery(), securityHeaders(), s.authenticate())
+	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil { // config.Validate checks them first
+		s.log.Error("server.trusted_proxies refused; no proxy is trusted", "err", err)
+		_ = r.SetTrustedProxies(nil)
+	}
+	r.Use(requestIDs(), s.accessLog(), s.recovery(), securityHeaders(), s.rateLimits(), s.authenticate())
 	r.NoRoute(func(c *gin.Context) {
 		s.abort(c, &Error{Status: http.StatusNotFound, Code: "not_found", Message: "no such route"})
 	})
@@ -92,7 +109,7 @@ func New(d Deps) *Server {
 
 	v1 := r.Group("/api/v1", s.jsonBodies())
 	{
-		authed := v1.Group("", s.requireToken(ScopeIntake))
+		authed := v1.Group("", s.requireToken(ScopeIntake), s.limitIntake())
 		authed.POST("/comments", s.handle(s.postComment))
 	}
 	v1.GET("/comments/:id", s.intakeOrUser(ScopeRead, moderation.PermRead), s.handle(s.getComment))

@@ -25,6 +25,9 @@ func (s *Server) uiAudits(c *gin.Context) error {
 		return err
 	}
 	open, err := s.svc.Audits(ctx, moderation.AuditFilter{State: moderation.AuditOpen, Limit: 50})
+	if err == nil {
+		open, err = s.auditsInScope(c, open) // scope.go
+	}
 	if err != nil {
 		return err
 	}
@@ -38,7 +41,7 @@ func (s *Server) uiAudits(c *gin.Context) error {
 
 // POST /moderation/audits/claim
 func (s *Server) uiClaimAudit(c *gin.Context) error {
-	a, err := s.svc.ClaimAudit(c.Request.Context(), currentUser(c).Actor())
+	a, err := s.claimAudit(c) // scope.go
 	if errors.Is(err, moderation.ErrNotFound) {
 		c.Redirect(http.StatusSeeOther, "/moderation/audits?msg=audit_none")
 		return nil
@@ -68,6 +71,9 @@ type auditView struct {
 func (s *Server) uiAudit(c *gin.Context) error {
 	id, err := pathID(c)
 	if err != nil {
+		return err
+	}
+	if err := s.checkAudit(c, id); err != nil {
 		return err
 	}
 	ctx := c.Request.Context()
@@ -109,6 +115,9 @@ func (s *Server) uiDecideAudit(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.checkAudit(c, id); err != nil {
+		return err
+	}
 	_, err = s.svc.DecideAudit(c.Request.Context(), currentUser(c).Actor(), id, c.PostForm("action"), c.PostForm("category"), c.PostForm("note"))
 	if err != nil {
 		return err
@@ -131,6 +140,9 @@ type appealRow struct {
 func (s *Server) uiAppeals(c *gin.Context) error {
 	ctx := c.Request.Context()
 	as, err := s.svc.Appeals(ctx, moderation.AppealFilter{State: moderation.AppealOpen, Limit: 200})
+	if err == nil {
+		as, err = s.appealsInScope(c, as) // scope.go
+	}
 	if err != nil {
 		return err
 	}
@@ -150,6 +162,9 @@ func (s *Server) uiAppeals(c *gin.Context) error {
 func (s *Server) uiDecideAppeal(c *gin.Context) error {
 	id, err := pathID(c)
 	if err != nil {
+		return err
+	}
+	if err := s.checkAppeal(c, id); err != nil {
 		return err
 	}
 	if _, err := s.svc.DecideAppeal(c.Request.Context(), currentUser(c).Actor(), id, c.PostForm("action"), c.PostForm("note")); err != nil {

@@ -24,7 +24,7 @@ func (s *Server) uiHandle(fn func(*gin.Context) error) gin.HandlerFunc {
 }
 
 func (s *Server) uiError(c *gin.Context, err error) {
-	status, d := describe(err)
+	status, d := describe(s.localized(c, err))
 	d.RequestID = requestID(c)
 	if status >= 500 {
 		s.log.Error("page failed", "request_id", d.RequestID, "path", c.FullPath(), "err", err)
@@ -47,6 +47,8 @@ type queueRow struct {
 	Claimed  bool
 	Mine     bool
 	Rules    []string
+	// Protected: flagged as criticism (a badge, and a refusal needs a reason).
+	Protected bool
 }
 
 type queueView struct {
@@ -67,7 +69,8 @@ func (s *Server) rowsOf(c *gin.Context, entries []moderation.QueueEntry) []queue
 	now, me := s.svc.Now(), currentUser(c).Actor()
 	rows := make([]queueRow, len(entries))
 	for i, e := range entries {
-		r := queueRow{Item: e.Item, Comment: e.Comment, Claimed: e.Item.Claimed(now), Mine: e.Item.HeldBy(me, now)}
+		r := queueRow{Item: e.Item, Comment: e.Comment, Claimed: e.Item.Claimed(now), Mine: e.Item.HeldBy(me, now),
+			Protected: protectedRow(e.Comment)}
 		if v := e.Comment.Verdict; v != nil {
 			r.Segments = highlight(e.Comment.Text, v.Matches)
 			for _, m := range v.Matches {
@@ -104,13 +107,13 @@ func (s *Server) uiQueue(c *gin.Context) error {
 		}
 	}
 	ctx := c.Request.Context()
-	entries, err := s.svc.Queue(ctx, f)
+	entries, err := s.svc.Queue(ctx, s.queueFilter(c, f)) // scope.go: the user's pages
 	if err != nil {
 		return err
 	}
 	v := queueView{Rows: s.rowsOf(c, entries), Filter: f, Categories: s.svc.Rules().Categories(), Languages: []string{"fr", "en"}}
 	if f.Fingerprint == "" && f.AuthorID == "" {
-		groups, err := s.svc.QueueGroups(ctx, 10)
+		groups, err := s.scopedGroups(ctx, c, 10)
 		if err != nil {
 			return err
 		}
@@ -133,8 +136,8 @@ func (s *Server) uiQueue(c *gin.Context) error {
 
 // POST /moderation/queue/claim: take the next free comment and open it.
 func (s *Server) uiClaimNext(c *gin.Context) error {
-	e, err := s.svc.Claim(c.Request.Context(), currentUser(c).Actor(), moderation.QueueFilter{
-		Category: c.PostForm("category"), Language: c.PostForm("language"), Source: c.PostForm("source")})
+	e, err := s.svc.Claim(c.Request.Context(), currentUser(c).Actor(), s.queueFilter(c, moderation.QueueFilter{
+		Category: c.PostForm("category"), Language: c.PostForm("language"), Source: c.PostForm("source")}))
 	if errors.Is(err, moderation.ErrNotFound) {
 		c.Redirect(http.StatusSeeOther, "/moderation/?msg=queue_empty")
 		return nil
@@ -153,6 +156,9 @@ func (s *Server) uiDecide(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.checkComment(c, id); err != nil {
+		return err
+	}
 	ctx, actor := c.Request.Context(), currentUser(c).Actor()
 	_, err = s.svc.Review(ctx, actor, moderation.ReviewDecision{CommentID: id, Action: c.PostForm("action"),
 		Category: c.PostForm("category"), Note: c.PostForm("note")})
@@ -161,7 +167,7 @@ func (s *Server) uiDecide(c *gin.Context) error {
 	}
 	msg := "decided_" + c.PostForm("action")
 	if c.PostForm("next") == "1" {
-		if e, err := s.svc.Claim(ctx, actor, moderation.QueueFilter{}); err == nil {
+		if e, err := s.svc.Claim(ctx, actor, s.queueFilter(c, moderation.QueueFilter{})); err == nil {
 			c.Redirect(http.StatusSeeOther, fmt.Sprintf("/moderation/comments/%d?msg=%s&undo=%d", e.Item.CommentID, url.QueryEscape(msg), id))
 			return nil
 		}
@@ -174,6 +180,9 @@ func (s *Server) uiDecide(c *gin.Context) error {
 func (s *Server) uiUndo(c *gin.Context) error {
 	id, err := pathID(c)
 	if err != nil {
+		return err
+	}
+	if err := s.checkComment(c, id); err != nil {
 		return err
 	}
 	if _, err := s.svc.Undo(c.Request.Context(), currentUser(c).Actor(), id, ""); err != nil {

@@ -29,6 +29,8 @@ type reviewView struct {
 	CanUndo    bool
 	Appeals    []moderation.Appeal
 	Msg        string
+	// Protected: flagged as criticism; a refusal needs a reason.
+	Protected bool
 }
 
 type matchRow struct {
@@ -45,6 +47,9 @@ func (s *Server) uiReview(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.checkComment(c, id); err != nil {
+		return err
+	}
 	ctx, st := c.Request.Context(), s.svc.Store()
 	if a, open, err := s.svc.InBlindAudit(ctx, id); err != nil {
 		return err
@@ -57,7 +62,8 @@ func (s *Server) uiReview(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	v := reviewView{Comment: cm, Verdict: cm.Verdict, Categories: s.svc.Rules().Categories(), Msg: uiMessage(c.Query("msg"))}
+	v := reviewView{Comment: cm, Verdict: cm.Verdict, Categories: s.svc.Rules().Categories(), Msg: uiMessage(c.Query("msg")),
+		Protected: protectedRow(cm)}
 	lang := s.lang(c)
 	if cm.Verdict != nil {
 		v.Segments = highlight(cm.Text, cm.Verdict.Matches)
@@ -79,7 +85,7 @@ func (s *Server) uiReview(c *gin.Context) error {
 		v.Item, v.Mine = &it, it.HeldBy(me, now)
 		v.Claimed = it.Claimed(now) && !v.Mine
 		if it.Fingerprint != "" {
-			copies, err := s.svc.Queue(ctx, moderation.QueueFilter{Fingerprint: it.Fingerprint, Limit: 1000})
+			copies, err := s.svc.Queue(ctx, s.queueFilter(c, moderation.QueueFilter{Fingerprint: it.Fingerprint, Limit: 1000}))
 			if err != nil {
 				return err
 			}
@@ -122,6 +128,9 @@ func (s *Server) uiReexamine(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.checkComment(c, id); err != nil {
+		return err
+	}
 	_, err = s.svc.Reexamine(c.Request.Context(), currentUser(c).Actor(), id, c.PostForm("action"), c.PostForm("category"), c.PostForm("note"))
 	if err != nil {
 		return err
@@ -135,6 +144,9 @@ func (s *Server) uiReexamine(c *gin.Context) error {
 func (s *Server) uiOpenAppeal(c *gin.Context) error {
 	id, err := pathID(c)
 	if err != nil {
+		return err
+	}
+	if err := s.checkComment(c, id); err != nil {
 		return err
 	}
 	if _, err := s.svc.OpenAppeal(c.Request.Context(), id, currentUser(c).Actor(), c.PostForm("statement")); err != nil {
@@ -153,12 +165,14 @@ type groupView struct {
 	// Category is the reason the rules gave the copies, offered first; a
 	// refusal still needs one chosen (publication ignores it).
 	Category string
+	// Protected: the copies are flagged as criticism; a refusal needs a reason.
+	Protected bool
 }
 
 // GET /moderation/groups/{fingerprint}
 func (s *Server) uiGroup(c *gin.Context) error {
 	fp := c.Param("fingerprint")
-	entries, err := s.svc.Queue(c.Request.Context(), moderation.QueueFilter{Fingerprint: fp, Limit: 1000})
+	entries, err := s.svc.Queue(c.Request.Context(), s.queueFilter(c, moderation.QueueFilter{Fingerprint: fp, Limit: 1000}))
 	if err != nil {
 		return err
 	}
@@ -170,6 +184,9 @@ func (s *Server) uiGroup(c *gin.Context) error {
 	if len(entries) > 0 {
 		v.Category = entries[0].Item.Category
 	}
+	for _, r := range v.Rows {
+		v.Protected = v.Protected || r.Protected
+	}
 	s.render(c, http.StatusOK, "group", "queue", v)
 	return nil
 }
@@ -179,7 +196,8 @@ func (s *Server) uiGroup(c *gin.Context) error {
 func (s *Server) uiGroupDecide(c *gin.Context) error {
 	fp := c.Param("fingerprint")
 	ctx, actor := c.Request.Context(), currentUser(c).Actor()
-	entries, err := s.svc.Queue(ctx, moderation.QueueFilter{Fingerprint: fp, Limit: 1000})
+	// The copies on the user's pages only (scope.go).
+	entries, err := s.svc.Queue(ctx, s.queueFilter(c, moderation.QueueFilter{Fingerprint: fp, Limit: 1000}))
 	if err != nil {
 		return err
 	}
@@ -197,6 +215,9 @@ func (s *Server) uiGroupDecide(c *gin.Context) error {
 		return moderation.Errorf(moderation.ErrInvalid, "id", "no pending copy left to decide")
 	}
 	d := moderation.ReviewDecision{Action: c.PostForm("action"), Category: c.PostForm("category"), Note: c.PostForm("note")}
+	if err := groupNeedsReason(entries, ids, d); err != nil {
+		return err
+	}
 	failed := 0
 	for _, r := range s.svc.ReviewMany(ctx, actor, ids, d) {
 		if r.Err != nil {

@@ -38,6 +38,9 @@ func (s *Server) mountModeration(r *gin.Engine) {
 	admin := s.requireUser(moderation.PermAdmin)
 	ui.GET("/admin/rules", admin, s.uiHandle(s.uiRules))
 	ui.POST("/admin/rules/check", admin, s.uiHandle(s.uiCheckRules))
+	ui.GET("/admin/models", admin, s.uiHandle(s.uiModels))
+	ui.POST("/admin/models/:id/promote", admin, s.uiHandle(s.uiPromoteModel))
+	ui.POST("/admin/models/:id/retire", admin, s.uiHandle(s.uiRetireModel))
 	ui.GET("/admin/users", admin, s.uiHandle(s.uiUsers))
 	ui.POST("/admin/users", admin, s.uiHandle(s.uiAddUser))
 	ui.POST("/admin/users/:name/role", admin, s.uiHandle(s.uiSetRole))
@@ -78,7 +81,7 @@ func (s *Server) view(c *gin.Context, nav string, data any) uiView {
 	if v.IsAdmin {
 		v.Alerts, v.HasPlatform = s.platformAlerts(c.Request.Context()), s.platform != nil
 	}
-	if st, err := s.svc.QueueStats(c.Request.Context()); err == nil {
+	if st, err := s.queueStats(c); err == nil { // scope.go: the user's pages
 		v.Stats = st
 	}
 	return v

@@ -41,8 +41,14 @@ type Event struct {
 	// the values, so erasing the values (a purge) leaves every hash valid.
 	TextDigest   string
 	AuthorDigest string
-	PrevHash     string
-	Hash         string
+	// VerdictDigest is VerdictDigest(Verdict), set by Seal: it chains the
+	// verdict snapshot, which the row stores beside the chained columns.
+	// Empty for an event without a verdict and for events sealed before it
+	// existed; an empty digest stays out of the canonical form, so those
+	// events keep their hash.
+	VerdictDigest string
+	PrevHash      string
+	Hash          string
 
 	// The snapshot of what was judged. Not part of the chain; erased by a purge.
 	Text    string
@@ -116,6 +122,9 @@ func (e *Event) appendCanonical(b []byte) []byte {
 	field("language", e.Language)
 	field("text", e.TextDigest)
 	field("author", e.AuthorDigest)
+	if e.VerdictDigest != "" {
+		field("verdict", e.VerdictDigest)
+	}
 	return b
 }
 
@@ -138,6 +147,9 @@ func (e *Event) ComputeHash(prev string) string {
 // hash and its own hash. Storage calls it inside the transaction that writes
 // the event, holding the chain head.
 func (e *Event) Seal(seq int64, prev string) {
+	if e.Verdict != nil {
+		e.VerdictDigest = VerdictDigest(e.Verdict)
+	}
 	e.Seq = seq
 	e.PrevHash = prev
 	e.Hash = e.ComputeHash(prev)
@@ -193,4 +205,30 @@ func (v *ChainVerifier) Check(e *Event) error {
 	v.nextSeq++
 	v.Count++
 	return nil
+}
+
+// VerdictDigest is a SHA-256 of what a verdict decided: action, category,
+// score, language, ruleset version and each match's rule, category and
+// offsets. The texts the matches quote are left out: a purge erases them
+// and the digest must survive it (they are slices of the text, which the
+// text digest covers). Written field by field, not as JSON, so a new field
+// in rules.Verdict does not change the digest of verdicts already sealed.
+func VerdictDigest(v *rules.Verdict) string {
+	h := sha256.New()
+	field := func(name, val string) { fmt.Fprintf(h, "%s=%d:%s\n", name, len(val), val) }
+	field("action", v.Action.String())
+	field("category", v.Category)
+	field("score", strconv.FormatFloat(v.Score, 'g', -1, 64))
+	field("language", v.Language)
+	field("ruleset", v.RulesetVersion)
+	for _, m := range v.Matches {
+		field("match", m.Rule)
+		field("category", m.Category)
+		field("start", strconv.Itoa(m.Start))
+		field("end", strconv.Itoa(m.End))
+		if m.Shadow {
+			field("shadow", "1")
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }

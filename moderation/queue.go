@@ -54,6 +54,9 @@ type QueueFilter struct {
 	Limit     int
 	// After pages on: items that sort after this one.
 	After *ReviewItem
+	// Scope limits the items to some pages' sources (pages.go): a
+	// moderator never lists nor claims another page's comment.
+	Scope SourceScope
 }
 
 // QueueStats summarises the queue for the dashboard and /metrics.
@@ -78,10 +81,11 @@ type QueueGroup struct {
 type QueueStore interface {
 	// Queue lists items by priority, highest first, then oldest.
 	Queue(ctx context.Context, f QueueFilter) ([]ReviewItem, error)
-	// QueueStats counts the queue at now.
-	QueueStats(ctx context.Context, now time.Time) (QueueStats, error)
-	// QueueGroups lists texts with more than one pending copy, largest first.
-	QueueGroups(ctx context.Context, limit int) ([]QueueGroup, error)
+	// QueueStats counts the queue at now, within the scope.
+	QueueStats(ctx context.Context, now time.Time, scope SourceScope) (QueueStats, error)
+	// QueueGroups lists texts with more than one pending copy within the
+	// scope, largest first.
+	QueueGroups(ctx context.Context, limit int, scope SourceScope) ([]QueueGroup, error)
 	// ReviewItem returns one item (ErrNotFound when the comment is not pending).
 	ReviewItem(ctx context.Context, commentID int64) (ReviewItem, error)
 	// Claim leases the first item matching f that nobody holds (or whose

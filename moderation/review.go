@@ -77,14 +77,14 @@ func (s *Service) entries(ctx context.Context, items []ReviewItem) ([]QueueEntry
 	return out, nil
 }
 
-// QueueStats counts the queue now.
+// QueueStats counts the queue now, every page's (ScopedQueueStats: some).
 func (s *Service) QueueStats(ctx context.Context) (QueueStats, error) {
-	return s.store.QueueStats(ctx, s.clock.Now())
+	return s.store.QueueStats(ctx, s.clock.Now(), SourceScope{})
 }
 
-// QueueGroups lists texts waiting in several copies.
+// QueueGroups lists texts waiting in several copies, on every page.
 func (s *Service) QueueGroups(ctx context.Context, limit int) ([]QueueGroup, error) {
-	return s.store.QueueGroups(ctx, limit)
+	return s.store.QueueGroups(ctx, limit, SourceScope{})
 }
 
 // Lease is how long a claim lasts.

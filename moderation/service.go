@@ -19,6 +19,7 @@ type Service struct {
 	clock    Clock
 	limits   Limits
 	rules    atomic.Pointer[rules.Ruleset]
+	pages    atomic.Pointer[pageBook] // pages.go
 	recent   *Recent
 	platform PlatformPolicy
 	audit    sampler
@@ -41,6 +42,9 @@ type Options struct {
 	// Lease is how long a claim on the review queue lasts unless renewed;
 	// zero: DefaultLease.
 	Lease time.Duration
+	// Pages resolve sources to pages, each with its own rules (SetPages);
+	// nil: one default page.
+	Pages *Pages
 }
 
 // DefaultLease is how long a moderator holds a claimed comment: long enough
@@ -63,6 +67,7 @@ func NewService(store Store, rs *rules.Ruleset, o Options) *Service {
 	s.recent = NewRecent(historyWindow(rs))
 	s.recent.SetMax(s.limits.HistoryMax)
 	s.rules.Store(rs)
+	s.pages.Store(&pageBook{pages: o.Pages})
 	return s
 }
 
@@ -76,12 +81,15 @@ func (s *Service) Rules() *rules.Ruleset { return s.rules.Load() }
 
 // SetRules puts a new ruleset in force for every later comment.
 func (s *Service) SetRules(rs *rules.Ruleset) {
-	s.recent.SetWindow(historyWindow(rs))
+	s.recent.SetWindow(max(historyWindow(rs), s.pageWindows()))
 	s.rules.Store(rs)
 }
 
-// HistoryWindow is how far back the flood and repeated-post rules look.
-func (s *Service) HistoryWindow() time.Duration { return historyWindow(s.rules.Load()) }
+// HistoryWindow is how far back the flood and repeated-post rules look,
+// for the base rules and every page's.
+func (s *Service) HistoryWindow() time.Duration {
+	return max(historyWindow(s.rules.Load()), s.pageWindows())
+}
 
 // Remember feeds a stored comment into the recent history, so that after a
 // restart the flood and repeated-post rules still see the last window.
@@ -121,7 +129,7 @@ func (s *Service) Intake(ctx context.Context, n NewComment) (IntakeResult, error
 		return IntakeResult{}, fmt.Errorf("intake salt: %w", err)
 	}
 	authorKey := AuthorKey(n.Source, n.Author.ID)
-	rs := s.rules.Load()
+	rs := s.rulesForSource(n.Source) // the page's rules (pages.go)
 	v := rs.Classify(rules.Input{Text: n.Text, Source: n.Source, AuthorKey: authorKey, At: now}, s.recent)
 
 	created := n.CreatedAt
@@ -236,6 +244,9 @@ func (s *Service) decide(ctx context.Context, d Decision, fx Effects) (Event, er
 	if from != 0 && from != c.Status {
 		return Event{}, fmt.Errorf("decide %d: status is %s, not %s: %w", d.CommentID, c.Status, from, ErrConflict)
 	}
+	if err := checkProtectedRefusal(&c, d); err != nil { // criticism.go
+		return Event{}, fmt.Errorf("decide %d: %w", d.CommentID, err)
+	}
 	if d.To == StatusPublished {
 		// A publication has no reason, as for the rules' own: a category
 		// sent along (a form's select always sends one) would file the
@@ -252,7 +263,7 @@ func (s *Service) decide(ctx context.Context, d Decision, fx Effects) (Event, er
 		if d.Category == "" {
 			return Event{}, fmt.Errorf("decide %d: %w", d.CommentID, Errorf(ErrInvalid, "category", "a refusal needs a category of the moderation policy"))
 		}
-		if _, ok := s.rules.Load().Category(d.Category); !ok {
+		if _, ok := s.rulesForSource(c.Source).Category(d.Category); !ok {
 			return Event{}, fmt.Errorf("decide %d: %w", d.CommentID, Errorf(ErrInvalid, "category", "category %q is not in the moderation policy", d.Category))
 		}
 	}

@@ -12,6 +12,9 @@ import (
 type ReportOptions struct {
 	Policy Policy
 	Now    time.Time // "generated at"; from the injected clock
+	// Page, when set, limits the report to that page's comments (by the
+	// index's Options.PageOf); PageName is its name, shown with it.
+	Page, PageName string
 }
 
 // Report computes the figures for a period from the index. Cost grows with
@@ -30,25 +33,16 @@ func (ix *Index) Report(p Period, o ReportOptions) (*Report, error) {
 		cdims  [nDims][]cohortVec
 		adims  [nDims][]actVec
 		ttd    []int32
+		flag   flaggedTotals
 		series = newSeries(ix, p, from, to)
 	)
+	pages := ix.reportPages(o.Page)
 	for d := from; d < to; d++ {
-		r := ix.days[d]
-		if r == nil {
-			continue
-		}
-		addVec(&ctot, &r.cohortTotal)
-		addVec(&atot, &r.actTotal)
-		for dim := range nDims {
-			for id := range r.cohort[dim] {
-				addVec(grow(&cdims[dim], uint32(id)), &r.cohort[dim][id])
-			}
-			for id := range r.act[dim] {
-				addVec(grow(&adims[dim], uint32(id)), &r.act[dim][id])
+		for _, pg := range pages {
+			if r := ix.days[dayKey{pg, d}]; r != nil {
+				ix.addDay(r, d, &ctot, &atot, &cdims, &adims, &ttd, &flag, series)
 			}
 		}
-		ttd = append(ttd, r.ttd...)
-		series.add(d, &r.actTotal)
 	}
 
 	rep := &Report{
@@ -64,6 +58,9 @@ func (ix *Index) Report(p Period, o ReportOptions) (*Report, error) {
 	if !ix.asOf.IsZero() {
 		t := ix.asOf
 		rep.DataAsOf = &t
+	}
+	if o.Page != "" {
+		rep.Page = &PageInfo{ID: o.Page, Name: o.PageName}
 	}
 	rep.Cohort = Cohort{Definition: defCohort, Totals: cohortCounts(&ctot)}
 	rep.Activity = Activity{Definition: defActivity, Totals: activityCounts(&atot)}
@@ -91,10 +88,45 @@ func (ix *Index) Report(p Period, o ReportOptions) (*Report, error) {
 		rep.Activity.Breakdowns = append(rep.Activity.Breakdowns, ab)
 	}
 	rep.Headline = headline(rep)
+	rep.Criticism, rep.Campaigns = flag.lines()
 	rep.Rates = rates(&rep.Activity.Totals)
 	rep.TimeToDecision = timeToDecision(ttd)
 	rep.Policy = policyEntries(o.Policy)
 	return rep, nil
+}
+
+// reportPages are the page ids a report sums: every page's, or one
+// (none when the index never saw a comment of it: its figures are zero).
+func (ix *Index) reportPages(page string) []uint32 {
+	if page == "" {
+		ids := make([]uint32, len(ix.pages.names))
+		for i := range ids {
+			ids[i] = uint32(i)
+		}
+		return ids
+	}
+	if id, ok := ix.pages.ids[page]; ok && ix.pageOf != nil {
+		return []uint32{id}
+	}
+	return nil
+}
+
+// addDay adds one page's day to the report's sums.
+func (ix *Index) addDay(r *dayRoll, d int32, ctot *cohortVec, atot *actVec, cdims *[nDims][]cohortVec, adims *[nDims][]actVec,
+	ttd *[]int32, flag *flaggedTotals, series *seriesBuilder) {
+	addVec(ctot, &r.cohortTotal)
+	addVec(atot, &r.actTotal)
+	for dim := range nDims {
+		for id := range r.cohort[dim] {
+			addVec(grow(&cdims[dim], uint32(id)), &r.cohort[dim][id])
+		}
+		for id := range r.act[dim] {
+			addVec(grow(&adims[dim], uint32(id)), &r.act[dim][id])
+		}
+	}
+	*ttd = append(*ttd, r.ttd...)
+	flag.add(r)
+	series.add(d, &r.actTotal)
 }
 
 func addVec[V cohortVec | actVec](dst, src *V) {

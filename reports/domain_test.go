@@ -79,13 +79,17 @@ func seedHistory(t *testing.T) *seeded {
 		s.private = append(s.private, authorID, name, ext)
 		s.clock.Set(s.clock.Now().Add(7 * time.Minute))
 	}
-	decide := func(when time.Time, key string, to moderation.Status, actor string, route moderation.Route, auto moderation.Automation, cat string) {
+	decideNote := func(when time.Time, key string, to moderation.Status, actor string, route moderation.Route, auto moderation.Automation, cat, note string) {
 		t.Helper()
 		s.clock.Set(when)
 		if _, err := svc.Decide(ctx, moderation.Decision{CommentID: ids[key], To: to, Actor: actor, Route: route,
-			Automation: auto, Category: cat}); err != nil {
+			Automation: auto, Category: cat, Note: note}); err != nil {
 			t.Fatalf("decide %s → %s: %v", key, to, err)
 		}
+	}
+	decide := func(when time.Time, key string, to moderation.Status, actor string, route moderation.Route, auto moderation.Automation, cat string) {
+		t.Helper()
+		decideNote(when, key, to, actor, route, auto, cat, "")
 	}
 	const (
 		pub, ref, pend, gone = moderation.StatusPublished, moderation.StatusRefused, moderation.StatusPending, moderation.StatusWithdrawn
@@ -93,19 +97,24 @@ func seedHistory(t *testing.T) *seeded {
 	)
 	repeated := "Le gouvernement ment sur la surveillance de masse, partagez avant suppression"
 	intake("thanks", "Merci pour cette explication claire sur le projet de loi.", "fbu_55501234", "Alice Martin", pub)
-	intake("insult", "Bande de connards, vous mentez tous", "fbu_55509876", "Bernard Petit", ref)
+	intake("insult", "Bande de connards, dégagez tous", "fbu_55509876", "Bernard Petit", ref)
 	intake("rep1", repeated, "fbu_55500001", "Chloé Durand", pub)
 	intake("rep2", repeated, "fbu_55500002", "David Leroy", pub)
 	intake("rep3", repeated, "fbu_55500003", "Emma Moreau", pend) // copies wait for review, never refused as copies
 	intake("mild", "Ce projet est idiot, franchement", "fbu_55500004", "Farid Haddad", pend)
 	intake("pii", "Appelez Jean au 06 12 34 56 78 pour en parler", "fbu_55500005", "Gaëlle Roux", pend)
 	intake("en", "Thanks for the clear explanation of the bill, very useful.", "fbu_55500006", "Henry Smith", pub)
+	// Criticism of the post with an insult: never refused by the rules,
+	// reviewed, refused by a moderator with the reason.
+	intake("critic", "Votre infographie est fausse : la loi ne dit pas ça, corrigez-la, bande de connards.", "fbu_55500008", "Jules Faure", pend)
 	s.clock.Set(at(30, 23)) // a receipt on the last evening of the month
 	intake("late", "Bonne soirée à toute l'équipe, merci pour les réponses.", "fbu_55500007", "Inès Blanc", pub)
 
 	decide(at(3, 10), "mild", pub, mod, moderation.RouteReview, moderation.AutomationPartial, "")
 	decide(at(3, 15), "pii", ref, mod, moderation.RouteReview, moderation.AutomationPartial, "personal_data")
-	decide(at(3, 16), "rep3", ref, mod, moderation.RouteReview, moderation.AutomationPartial, "repeated")
+	// The copies criticise the government: refusing one takes a reason.
+	decideNote(at(3, 16), "rep3", ref, mod, moderation.RouteReview, moderation.AutomationPartial, "repeated", "campagne de copier-coller")
+	decideNote(at(3, 17), "critic", ref, mod, moderation.RouteReview, moderation.AutomationPartial, "insult", "insulte envers les lecteurs")
 	decide(at(4, 11), "insult", pub, mod, moderation.RouteAppeal, moderation.AutomationNone, "")
 	decide(at(4, 16), "rep3", pub, mod, moderation.RouteAudit, moderation.AutomationNone, "")
 	decide(at(4, 17), "rep1", pub, mod, moderation.RouteAudit, moderation.AutomationNone, "") // audit confirms

@@ -30,6 +30,10 @@ func (r *Report) WriteCSV(w io.Writer) error {
 	}
 	_ = cw.Write(CSVHeader)
 	row("meta", "", "", "schema", r.Schema)
+	if r.Page != nil {
+		row("meta", "", "", "page_id", r.Page.ID)
+		row("meta", "", "", "page_name", r.Page.Name)
+	}
 	row("meta", "", "", "period_from", r.Period.From)
 	row("meta", "", "", "period_to", r.Period.To)
 	row("meta", "", "", "period_label", r.Period.Label)
@@ -45,6 +49,9 @@ func (r *Report) WriteCSV(w io.Writer) error {
 		row("headline", "category", rs.Category, "refused", itoa(rs.Refused))
 		row("headline", "category", rs.Category, "share_of_received", ftoa(rs.ShareOfReceived))
 	}
+	structRows(row, "criticism", "total", "", r.Criticism.CohortCounts)
+	row("criticism", "total", "", "refused_automatically", itoa(r.Criticism.RefusedAutomatically))
+	structRows(row, "campaigns", "copies", "", r.Campaigns.Copies)
 	structRows(row, "cohort", "total", "", r.Cohort.Totals)
 	for _, b := range r.Cohort.Breakdowns {
 		for _, x := range b.Rows {

@@ -42,11 +42,13 @@ func (ix *Index) fold(e *moderation.Event) {
 	var acts []int
 
 	if e.From == 0 {
-		*c = cstate{recvAt: e.At.Unix(), recvDay: d, src: k.src}
+		*c = cstate{recvAt: e.At.Unix(), recvDay: d, src: k.src, page: ix.pageID(e.Source)}
 	} else {
 		ix.addCohort(c, -1) // take the old state out; the new one goes back below
 	}
+	k.page = c.page // an event counts on its comment's page
 	old := *c
+	c.flags = flagsOf(c.flags, e)
 
 	if e.Route == moderation.RouteAppeal {
 		acts = append(acts, aAppeals)
@@ -75,7 +77,7 @@ func (ix *Index) fold(e *moderation.Event) {
 				// reads "of the automated refusals made then".
 				ix.addActivity(old.autoRefDay, eventKeys{
 					cat: old.cat, src: old.src, lang: old.lang, auto: uint32(old.auto),
-					route: uint32(old.route), rules: old.rules,
+					route: uint32(old.route), rules: old.rules, page: old.page,
 				}, []int{aAutoRefReinstated})
 			}
 		} else {
@@ -101,7 +103,7 @@ func (ix *Index) fold(e *moderation.Event) {
 		(e.To == moderation.StatusPublished || e.To == moderation.StatusRefused) &&
 		old.flags&flagHumanDecided == 0 {
 		c.flags |= flagHumanDecided
-		r := ix.day(d)
+		r := ix.day(c.page, d)
 		r.ttd = append(r.ttd, int32(max(0, e.At.Unix()-c.recvAt)))
 	}
 

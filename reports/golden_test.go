@@ -95,8 +95,8 @@ func TestStatementsOfReasonsValid(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
-	if len(lines) != 5 {
-		t.Fatalf("%d statements, want one per refusal (5):\n%s", len(lines), b.String())
+	if len(lines) != 6 {
+		t.Fatalf("%d statements, want one per refusal (6):\n%s", len(lines), b.String())
 	}
 	var good map[string]any
 	for _, l := range lines {

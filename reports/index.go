@@ -44,6 +44,9 @@ type Options struct {
 	// Location is the time zone whose calendar days the figures are bucketed
 	// by (periods start at local midnight). Default UTC.
 	Location *time.Location
+	// PageOf names the page of a comment's source (moderation.Pages.IDOf);
+	// a comment keeps the page of its source at receipt. nil: one page.
+	PageOf func(source string) string
 }
 
 // Index is an incremental, in-memory rollup of the log. Feed it every event
@@ -61,12 +64,23 @@ type Index struct {
 	comments []cstate  // by comment id
 	dicts    [nDims]dict
 	combos   comboTable
-	days     map[int32]*dayRoll
+	// days are the buckets by page and local day: a page's report sums its
+	// own, the all-pages report every page's, so they add up by design.
+	days   map[dayKey]*dayRoll
+	pages  dict // page ids; 0 is "" (no PageOf)
+	pageOf func(string) string
+}
+
+// dayKey is one page's day.
+type dayKey struct {
+	page uint32
+	day  int32
 }
 
 // NewIndex returns an empty index.
 func NewIndex(o Options) *Index {
-	ix := &Index{loc: o.Location, head: moderation.GenesisHash, days: map[int32]*dayRoll{}}
+	ix := &Index{loc: o.Location, head: moderation.GenesisHash, days: map[dayKey]*dayRoll{}, pageOf: o.PageOf}
+	ix.pages.id("")
 	if ix.loc == nil {
 		ix.loc = time.UTC
 	}

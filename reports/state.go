@@ -83,6 +83,8 @@ const (
 	flagRemovedAfterPub uint8 = 1 << iota // current refusal came from published
 	flagHumanDecided                      // time to decision already recorded
 	flagAutoRefused                       // current refusal was fully automated
+	flagCriticism                         // the rules' latest verdict flagged criticism (criticism.go)
+	flagRepeated                          // the rules' latest verdict flagged a repeated copy
 )
 
 // cstate is what the index keeps per comment: no text, no author, no ids
@@ -100,6 +102,7 @@ type cstate struct {
 	src        uint32
 	lang       uint32
 	rules      uint32 // combo of the last rule ids any decision gave it
+	page       uint32 // the page of its source at receipt (Options.PageOf)
 }
 
 // Cohort metrics: what a comment contributes to the bucket of its receipt day.
@@ -146,6 +149,9 @@ type dayRoll struct {
 	actTotal    actVec
 	act         [nDims][]actVec
 	ttd         []int32 // seconds from receipt to human decision, decided this day
+	// The criticism and campaign lines (criticism.go), cohort view.
+	crit, camp      cohortVec
+	critAutoRefused int64
 }
 
 func grow[T any](s *[]T, id uint32) *T {
@@ -155,13 +161,22 @@ func grow[T any](s *[]T, id uint32) *T {
 	return &(*s)[id]
 }
 
-func (ix *Index) day(d int32) *dayRoll {
-	r := ix.days[d]
+func (ix *Index) day(page uint32, d int32) *dayRoll {
+	k := dayKey{page, d}
+	r := ix.days[k]
 	if r == nil {
 		r = &dayRoll{}
-		ix.days[d] = r
+		ix.days[k] = r
 	}
 	return r
+}
+
+// pageID is the page of a source, interned.
+func (ix *Index) pageID(source string) uint32 {
+	if ix.pageOf == nil {
+		return 0
+	}
+	return ix.pages.id(ix.pageOf(source))
 }
 
 // cohortMetrics lists the cohort metrics a comment in state c counts in.
@@ -198,13 +213,14 @@ func cohortMetrics(c *cstate, buf *[3]int) []int {
 func (ix *Index) addCohort(c *cstate, sign int64) {
 	var buf [3]int
 	ms := cohortMetrics(c, &buf)
-	r := ix.day(c.recvDay)
+	r := ix.day(c.page, c.recvDay)
 	add := func(v *cohortVec) {
 		for _, m := range ms {
 			v[m] += sign
 		}
 	}
 	add(&r.cohortTotal)
+	r.addFlagged(c, ms, sign)
 	add(grow(&r.cohort[dimCategory], c.cat))
 	add(grow(&r.cohort[dimSource], c.src))
 	add(grow(&r.cohort[dimLanguage], c.lang))
@@ -222,13 +238,14 @@ func (ix *Index) addCohort(c *cstate, sign int64) {
 // eventKeys are an event's own dimension values, for the activity view.
 type eventKeys struct {
 	cat, src, lang, auto, route, rules uint32
+	page                               uint32
 }
 
 func (ix *Index) addActivity(d int32, k eventKeys, metrics []int) {
 	if len(metrics) == 0 {
 		return
 	}
-	r := ix.day(d)
+	r := ix.day(k.page, d)
 	add := func(v *actVec) {
 		for _, m := range metrics {
 			v[m]++

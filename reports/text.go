@@ -46,6 +46,13 @@ func (r *Report) WriteText(w io.Writer, lang string) error {
 		}
 		p("  %s\t%d\t%s\n", name, rs.Refused, i18n.Percent(lang, rs.ShareOfReceived, 1))
 	}
+	cr, cp := r.Criticism, r.Campaigns.Copies
+	p("\n%s\n", L("criticism"))
+	p("  %s\t%d\n  %s\t%d\n  %s\t%d\n    %s\t%d\n  %s\t%d\n  %s\t%d\n", L("received"), cr.Received, L("published"), cr.Published,
+		L("refused"), cr.Refused, L("crit_auto"), cr.RefusedAutomatically, L("pending"), cr.Pending, L("wrong"), cr.WronglyRemoved)
+	p("\n%s\n", L("campaigns"))
+	p("  %s\t%d\n  %s\t%d\n  %s\t%d\n  %s\t%d\n", L("campaign_copies"), cp.Received, L("published"), cp.Published,
+		L("refused"), cp.Refused, L("pending"), cp.Pending)
 	a := r.Activity.Totals
 	p("\n%s\n", L("activity"))
 	p("  %s\t%d\n  %s\t%d\n    %s\t%d\n  %s\t%d\n  %s\t%d\n  %s\t%d\n\n",

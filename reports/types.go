@@ -1,6 +1,10 @@
 package reports
 
-import "time"
+import (
+	"time"
+
+	"vigie/moderation"
+)
 
 // Schema names the JSON and CSV layout; see SCHEMA.md. A change that
 // removes or renames a field bumps it.
@@ -15,12 +19,25 @@ type Report struct {
 	DataAsOf       *time.Time     `json:"data_as_of"` // latest event time included; null on an empty log
 	Chain          Head           `json:"chain"`
 	Headline       Headline       `json:"headline"`
+	Criticism      Criticism      `json:"criticism"` // criticism.go
+	Campaigns      Campaigns      `json:"campaigns"`
 	Cohort         Cohort         `json:"cohort"`
 	Activity       Activity       `json:"activity"`
 	Rates          Rates          `json:"rates"`
 	TimeToDecision TimeToDecision `json:"time_to_decision"`
 	Series         Series         `json:"series"`
 	Policy         []PolicyEntry  `json:"policy"`
+	// Page is the page the report is limited to; absent for all pages.
+	Page *PageInfo `json:"page,omitempty"`
+	// Checkpoint is the latest signed statement of the chain head, when
+	// the server signs them (`vigie verify --checkpoints` checks them).
+	Checkpoint *moderation.Checkpoint `json:"checkpoint,omitempty"`
+}
+
+// PageInfo names the page of a per-page report.
+type PageInfo struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
 }
 
 // PeriodInfo is the period a report covers.

@@ -3,6 +3,7 @@ package rules
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -218,13 +219,19 @@ func TestVerdictJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"action":"publish","score":0,"language":"fr","matches":[],"ruleset_version":"` + rs.Version() + `"}`
+	// The default packs' model scores every comment not already refused;
+	// its probability rides along (it did not decide: score stays 0).
+	if v.ModelRule != "model.toxic" || !(v.ModelScore > 0 && v.ModelScore < 1) {
+		t.Fatalf("model rule %q, score %v: want model.toxic's probability", v.ModelRule, v.ModelScore)
+	}
+	want := `{"action":"publish","score":0,"language":"fr","matches":[],"ruleset_version":"` + rs.Version() +
+		`","model_rule":"model.toxic","model_score":` + strconv.FormatFloat(v.ModelScore, 'g', -1, 64) + `}`
 	if string(b) != want {
 		t.Errorf("json = %s\nwant   %s", b, want)
 	}
 	var back Verdict
-	if err := json.Unmarshal(b, &back); err != nil || back.Action != ActionPublish {
-		t.Errorf("round trip: %v, %v", back.Action, err)
+	if err := json.Unmarshal(b, &back); err != nil || back.Action != ActionPublish || back.ModelScore != v.ModelScore {
+		t.Errorf("round trip: %v, %v, %v", back.Action, back.ModelScore, err)
 	}
 }
 

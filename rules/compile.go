@@ -2,11 +2,7 @@ package rules
 
 import (
 	"fmt"
-	"maps"
-	"regexp"
-	"slices"
 	"strings"
-	"time"
 )
 
 // ruleProblem is one mistake in a rule, at one of its keys, so the
@@ -21,23 +17,15 @@ func (rc *ruleCheck) add(key, format string, args ...any) {
 	*rc = append(*rc, ruleProblem{key, fmt.Sprintf(format, args...)})
 }
 
-// kindList is the kinds, for messages.
-var kindList = slices.Sorted(maps.Keys(kindNames))
-
 // compileRule validates one rule and turns it into its compiled form: the
-// fields every kind shares here, then those of its kind (compileKind).
+// fields every kind shares here, then those of its kind (kind.go).
 func (rs *Ruleset) compileRule(target int32, sp ruleSpec, s Settings, o Options) (rule, []ruleProblem) {
 	var rc ruleCheck
-	r := rule{order: target, id: sp.ID, category: sp.Category, score: sp.Score, langs: sp.Languages, sources: sp.Sources}
-	k, ok := kindNames[sp.Kind]
+	r := rule{order: target, id: sp.ID, kindName: sp.Kind, category: sp.Category, score: sp.Score, langs: sp.Languages, sources: sp.Sources}
+	k, ok := kinds[sp.Kind]
 	if !ok {
-		if sp.Kind == "" {
-			rc.add("kind", "no kind: add kind: with one of %s", strings.Join(kindList, ", "))
-		} else {
-			rc.add("kind", "unknown kind %q%s; the kinds are %s", sp.Kind, suggest(sp.Kind, kindList), strings.Join(kindList, ", "))
-		}
+		unknownKind(sp.Kind, &rc)
 	}
-	r.kind = k
 	rs.compileAction(&r, sp, &rc)
 	switch sp.Mode {
 	case "", "enforce":
@@ -55,14 +43,14 @@ func (rs *Ruleset) compileRule(target int32, sp ruleSpec, s Settings, o Options)
 		}
 	}
 	r.soften = rs.compileSoften(sp.Soften, &rc)
-	if sp.Clause && k != kindRegex {
+	if sp.Clause && sp.Kind != "regex" {
 		rc.add("clause", "clause applies to regex rules only")
 	}
-	if (sp.Fuzzy || sp.Glued) && k != kindWords {
+	if (sp.Fuzzy || sp.Glued) && sp.Kind != "words" {
 		rc.add(firstKey(sp, "fuzzy", "glued"), "fuzzy and glued apply to words rules only")
 	}
-	if k != 0 {
-		rs.compileKind(&r, target, sp, s, o, &rc)
+	if ok {
+		r.run = k.compile(compileCtx{rs: rs, target: target, s: s, o: o}, &r, sp, &rc)
 	}
 	return r, rc
 }
@@ -76,12 +64,14 @@ func (rs *Ruleset) compileAction(r *rule, sp ruleSpec, rc *ruleCheck) {
 		r.action = ActionReview
 	case "allow":
 		r.allow = true
+	case "protect": // never refused automatically (protect.go)
+		r.protect = true
 	case "":
-		if sp.Score <= 0 && sp.Kind != "model" { // a model rule has thresholds
-			rc.add("action", "no action: add action: refuse, review or allow, or a positive score:")
+		if sp.Score <= 0 && !kinds[sp.Kind].thresholds { // a model rule has thresholds
+			rc.add("action", "no action: add action: refuse, review, allow or protect, or a positive score:")
 		}
 	default:
-		rc.add("action", "unknown action %q (write refuse, review or allow)", sp.Action)
+		rc.add("action", "unknown action %q (write refuse, review, allow or protect)", sp.Action)
 	}
 	if sp.Action != "" && sp.Score != 0 {
 		rc.add("score", "set either action or score, not both")
@@ -132,119 +122,6 @@ func (rs *Ruleset) compileSoften(sp *softenSpec, rc *ruleCheck) *soften {
 		sf.within = 6
 	}
 	return sf
-}
-
-// compileKind reads the fields of the rule's kind.
-func (rs *Ruleset) compileKind(r *rule, target int32, sp ruleSpec, s Settings, o Options, rc *ruleCheck) {
-	switch r.kind {
-	case kindWords:
-		if len(sp.Words) == 0 {
-			rc.add("words", "words: the list is empty")
-		}
-		for _, w := range sp.Words {
-			if err := rs.words.add(target, w, approxOpts{fuzzy: sp.Fuzzy, glued: sp.Glued}); err != nil {
-				rc.add("words", "words: %v", err)
-			}
-		}
-	case kindRegex:
-		if len(sp.Patterns) == 0 {
-			rc.add(firstKey(sp, "patterns"), "patterns: the list is empty")
-		}
-		for _, p := range sp.Patterns {
-			re, err := regexp.Compile(p)
-			if err != nil {
-				rc.add("patterns", "pattern %q is not a valid regular expression: %v", p, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
-				continue
-			}
-			r.patterns = append(r.patterns, re)
-		}
-		r.requires = rs.setTargets("requires", sp.Requires, rc)
-		r.clause = sp.Clause
-	case kindNear:
-		if len(sp.Near) < 2 {
-			rc.add(firstKey(sp, "near"), "near: needs at least two sets")
-		}
-		r.near = rs.setTargets("near", sp.Near, rc)
-		if r.within = sp.Within; r.within <= 0 {
-			r.within = 8
-		}
-	case kindLinks:
-		r.deny, r.allowHosts = lowerAll(sp.Deny), lowerAll(sp.Allow)
-		r.linkOnly, r.maxLinks = sp.LinkOnly, sp.MaxLinks
-		if len(r.deny) == 0 && !r.linkOnly && r.maxLinks == 0 {
-			rc.add("kind", "links: set deny, link_only or max_links")
-		}
-	case kindPersonalData:
-		compileDetect(r, sp, rc)
-	case kindShouting:
-		r.minLetters, r.minRatio = sp.MinLetters, sp.MinRatio
-		if r.minLetters <= 0 || r.minRatio <= 0 || r.minRatio > 1 {
-			rc.add(firstKey(sp, "min_letters", "min_ratio"), "shouting: min_letters > 0 and 0 < min_ratio <= 1 required")
-		}
-	case kindCharFlood:
-		if r.minRun = sp.MinRun; r.minRun < 3 {
-			rc.add(firstKey(sp, "min_run"), "char_flood: min_run must be at least 3")
-		}
-	case kindLength:
-		r.maxBytes, r.minBytes = sp.MaxBytes, sp.MinBytes
-		if r.maxBytes <= 0 && r.minBytes <= 0 {
-			rc.add("kind", "length: set max_bytes or min_bytes")
-		}
-	case kindAuthorFlood:
-		r.maxPosts, r.window = sp.MaxPosts, time.Duration(sp.Window)
-		if s.Flood.MaxPosts > 0 {
-			r.maxPosts = s.Flood.MaxPosts
-		}
-		if s.Flood.Window > 0 {
-			r.window = time.Duration(s.Flood.Window)
-		}
-		if r.maxPosts <= 0 || r.window <= 0 {
-			rc.add(firstKey(sp, "max_posts", "window"), "author_flood: max_posts and window must be > 0")
-		}
-	case kindRepeated:
-		r.minAuthors, r.window, r.minWords = sp.MinAuthors, time.Duration(sp.Window), sp.MinWords
-		if s.Repeated.MinAuthors > 0 {
-			r.minAuthors = s.Repeated.MinAuthors
-		}
-		if s.Repeated.Window > 0 {
-			r.window = time.Duration(s.Repeated.Window)
-		}
-		if r.minAuthors < 2 || r.window <= 0 {
-			rc.add(firstKey(sp, "min_authors", "window"), "repeated: min_authors >= 2 and window > 0 required")
-		}
-	case kindLanguage:
-		if len(o.Languages) == 0 {
-			r.kind = 0 // nothing is "outside the list" when there is no list
-		}
-	case kindModel:
-		rs.compileModel(r, sp, o, rc)
-	case kindAuthors:
-		if len(sp.Authors) == 0 {
-			rc.add(firstKey(sp, "authors"), "authors: the list is empty")
-		}
-		r.authors = map[string]bool{}
-		for _, a := range sp.Authors {
-			r.authors[a] = true
-		}
-	}
-}
-
-func compileDetect(r *rule, sp ruleSpec, rc *ruleCheck) {
-	for _, d := range sp.Detect {
-		switch d {
-		case "email":
-			r.email = true
-		case "phone":
-			r.phone = true
-		case "iban":
-			r.iban = true
-		default:
-			rc.add("detect", "detect: unknown %q (write email, phone or iban)", d)
-		}
-	}
-	if len(sp.Detect) == 0 {
-		rc.add(firstKey(sp, "detect"), "detect: the list is empty (write email, phone or iban)")
-	}
 }
 
 // firstKey is the first of keys the rule has, for the line of a message

@@ -19,6 +19,9 @@ import (
 //     score >= thresholds.refuse refuses, >= thresholds.review reviews.
 //  5. A review match sends to review.
 //  6. Otherwise the comment is published.
+//  7. A protect match (criticism of the post or of the page owner) turns
+//     a refusal, whatever decided it, into review; it never changes a
+//     publication or a review (protect.go).
 //
 // The deciding category is that of the first deciding rule in declared
 // order (for scores: the category with the largest summed weight).
@@ -31,7 +34,7 @@ func (rs *Ruleset) decide(src string, all []found, lang string, sc *scratch) Ver
 	for _, f := range all {
 		if f.r.allow && !f.r.shadow {
 			anyAllow = true
-			if f.r.kind == kindAuthors {
+			if f.r.trusted {
 				trusted = true
 			}
 		}
@@ -75,6 +78,10 @@ func (rs *Ruleset) decide(src string, all []found, lang string, sc *scratch) Ver
 		if f.r.shadow || f.r.allow {
 			continue
 		}
+		if f.r.protect {
+			v.Protected = addCategory(v.Protected, f.r.category)
+			continue
+		}
 		switch {
 		case f.r.action == ActionRefuse && !f.softened:
 			refuse = first(refuse, f)
@@ -108,6 +115,7 @@ func (rs *Ruleset) decide(src string, all []found, lang string, sc *scratch) Ver
 	case v.Score >= rs.thresholds.Review:
 		v.Action, v.Category = ActionReview, topCat
 	}
+	rs.protect(&v)
 	return v
 }
 

@@ -31,7 +31,7 @@ type ruleSpec struct {
 	ID          string   `yaml:"id"`
 	Kind        string   `yaml:"kind"`
 	Category    string   `yaml:"category"`
-	Action      string   `yaml:"action"` // refuse | review | allow; or use score
+	Action      string   `yaml:"action"` // refuse | review | allow | protect; or use score
 	Score       float64  `yaml:"score"`
 	Languages   []string `yaml:"languages"`
 	Sources     []string `yaml:"sources"`

@@ -14,9 +14,16 @@ import (
 //     (common function words of fr, en, es, de, it, pt, nl). It answers
 //     only with a clear margin: at least minVotes votes and twice as many
 //     as the runner-up.
-//  2. otherwise lingua-go, built once in Load with the configured languages
+//  2. otherwise lingua-go, built once per Load with the configured languages
 //     plus a few likely others (so that "outside the list" can be told),
 //     low-accuracy mode, models preloaded, on a bounded prefix.
+//
+// Loading lingua's models takes ~60 ms of a two-core machine (more on a
+// busy one) and ~60 MB, two thirds of `vigie classify`'s start-up. Load
+// does not wait for it: the models load in the background and the first
+// text that needs lingua waits for them, so a process whose texts are all
+// placed by the stop words (or that never classifies: rules check) does
+// not pay for them, and a server does not pay on its first request.
 
 // stopLangs are the languages the stop-word vote knows; bit i of a
 // stopWords value is stopLangs[i].
@@ -57,7 +64,8 @@ var extraLanguages = []lingua.Language{lingua.English, lingua.French, lingua.Ger
 
 type langDetector struct {
 	configured []string
-	lingua     lingua.LanguageDetector
+	ready      chan struct{}           // closed once linguaDet is set
+	linguaDet  lingua.LanguageDetector // read only after ready
 }
 
 func newLangDetector(configured []string) *langDetector {
@@ -68,11 +76,19 @@ func newLangDetector(configured []string) *langDetector {
 			langs = append(langs, l)
 		}
 	}
-	return &langDetector{
-		configured: configured,
-		lingua: lingua.NewLanguageDetectorBuilder().FromLanguages(langs...).
-			WithLowAccuracyMode().WithPreloadedLanguageModels().Build(),
-	}
+	d := &langDetector{configured: configured, ready: make(chan struct{})}
+	go func() {
+		defer close(d.ready)
+		d.linguaDet = lingua.NewLanguageDetectorBuilder().FromLanguages(langs...).
+			WithLowAccuracyMode().WithPreloadedLanguageModels().Build()
+	}()
+	return d
+}
+
+// lingua returns the lingua detector, once its models are loaded.
+func (d *langDetector) lingua() lingua.LanguageDetector {
+	<-d.ready
+	return d.linguaDet
 }
 
 func containsLang(list []lingua.Language, l lingua.Language) bool {
@@ -137,7 +153,7 @@ func (d *langDetector) detectLingua(s string) string {
 		}
 		s = s[:cut]
 	}
-	l, ok := d.lingua.DetectLanguageOf(s)
+	l, ok := d.lingua().DetectLanguageOf(s)
 	if !ok {
 		return ""
 	}

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"encoding/csv"
+	"sync"
 	"testing"
 )
 
@@ -28,7 +29,7 @@ func TestLanguageAgreement(t *testing.T) {
 				cheap++
 			}
 			got := d.detect(nt)
-			l, ok := d.lingua.DetectLanguageOf(r[0])
+			l, ok := d.lingua().DetectLanguageOf(r[0])
 			want := ""
 			if ok {
 				want = toISO(l)
@@ -55,5 +56,34 @@ func TestLanguageAgreement(t *testing.T) {
 	// at most 2% of comments (and, above, only to be right more often).
 	if pct(agree) < 98 {
 		t.Errorf("agreement with lingua alone %.2f%%, want >= 98%%", pct(agree))
+	}
+}
+
+// The models load in the background: goroutines that need lingua before
+// they are in wait for them, and all get the answer given once loaded
+// (run with -race: the detector is published to them safely).
+func TestLangDetectorFirstUseWaitsForModels(t *testing.T) {
+	d := newLangDetector([]string{"fr", "en"})
+	texts := []string{"Typical bitchbehaviour.", "Der Minister lügt seit Jahren", "Macron est un abruti"}
+	got := make([][]string, 4)
+	var wg sync.WaitGroup
+	for g := range got {
+		wg.Go(func() {
+			for _, s := range texts {
+				got[g] = append(got[g], d.detect(normalise(s)))
+			}
+		})
+	}
+	wg.Wait()
+	for i, s := range texts {
+		want := d.detect(normalise(s))
+		if want == "" {
+			t.Errorf("%q: no language once the models are loaded", s)
+		}
+		for g := range got {
+			if got[g][i] != want {
+				t.Errorf("%q: goroutine %d got %q before the models were loaded, %q after", s, g, got[g][i], want)
+			}
+		}
 	}
 }

@@ -188,13 +188,7 @@ func (rs *Ruleset) addRule(target int32, l located, s Settings, o Options, ps *p
 		}
 	}
 	rs.rules = append(rs.rules, r)
-	if r.kind == kindWords && r.allow && !r.shadow {
-		rs.allowWords = true
-	}
-	if r.kind == kindAuthorFlood {
-		rs.floodWin = max(rs.floodWin, r.window)
-	}
-	if r.kind == kindRepeated {
-		rs.repWin = max(rs.repWin, r.window)
+	if r.run != nil {
+		rs.scan = append(rs.scan, target)
 	}
 }

@@ -216,16 +216,16 @@ func invSqrt(x float64) float64 {
 	return 1 / math.Sqrt(x)
 }
 
-// runModel scores the comment; at or above the refuse threshold the words
+// match scores the comment; at or above the refuse threshold the words
 // holding the top n-grams are refuse matches, at or above review they are
 // review matches (a refuse rule's match softened to review, see
 // decide.go). A whole word is highlighted, not the n-gram: "e" or "uc"
 // would tell a moderator nothing. A model rule declared after the others
 // does not run on a comment they already refuse: it could not change the
-// verdict, and its matches would only crowd the explanation.
-func (c *classifier) runModel(r *rule) {
-	mr := r.model
-	if mr == nil || len(c.nt.toks) == 0 {
+// verdict, and its matches would only crowd the explanation. The score
+// goes into the verdict (Verdict.ModelScore) whether or not it fires.
+func (mr *modelRule) match(c *classifier, r *rule) {
+	if len(c.nt.toks) == 0 {
 		return
 	}
 	for _, f := range c.matches {
@@ -236,6 +236,7 @@ func (c *classifier) runModel(r *rule) {
 	fs := featurePool.Get().(*featureScratch)
 	defer fs.release()
 	p, top, n := mr.m.score(fs, c.nt)
+	c.scored(r, p)
 	refuse := mr.refuse > 0 && p >= mr.refuse
 	if !refuse && p < mr.review {
 		return
@@ -248,26 +249,28 @@ func (c *classifier) runModel(r *rule) {
 	}
 }
 
+func init() { registerKind("model", ruleKind{compile: compileModel, thresholds: true}) }
+
 // compileModel reads the fields of a model rule.
-func (rs *Ruleset) compileModel(r *rule, sp ruleSpec, o Options, rc *ruleCheck) {
+func compileModel(cc compileCtx, r *rule, sp ruleSpec, rc *ruleCheck) matcher {
 	if sp.Action != "" || sp.Score != 0 {
 		rc.add(firstKey(sp, "action", "score"), "model: set thresholds: {refuse, review}, not action or score")
 	}
 	t := sp.Thresholds
 	if t == nil || t.Review <= 0 || t.Review >= 1 || t.Refuse < 0 || t.Refuse >= 1 || (t.Refuse > 0 && t.Refuse < t.Review) {
 		rc.add(firstKey(sp, "thresholds"), "model: thresholds: {refuse: 0.95, review: 0.8} with 0 < review <= refuse < 1 (refuse 0: never refuses)")
-		return
+		return nil
 	}
 	if sp.Model == "" {
 		rc.add("kind", "model: add model: with a file (relative to the configuration) or builtin:NAME")
-		return
+		return nil
 	}
-	m, err := readModel(sp.Model, o.BaseDir)
+	m, err := readModel(sp.Model, cc.o.BaseDir)
 	if err != nil {
 		rc.add("model", "%v", err)
-		return
+		return nil
 	}
 	r.action = ActionRefuse
-	r.model = &modelRule{m: m, refuse: t.Refuse, review: t.Review}
-	rs.modelHashes = append(rs.modelHashes, m.hash)
+	cc.rs.modelHashes = append(cc.rs.modelHashes, m.hash)
+	return &modelRule{m: m, refuse: t.Refuse, review: t.Review}
 }

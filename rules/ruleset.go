@@ -1,72 +1,28 @@
 package rules
 
-import (
-	"regexp"
-	"time"
-)
+import "time"
 
-// kind is a compiled rule kind.
-type kind uint8
-
-const (
-	kindWords kind = iota + 1
-	kindRegex
-	kindNear
-	kindLinks
-	kindPersonalData
-	kindShouting
-	kindCharFlood
-	kindLength
-	kindAuthorFlood
-	kindRepeated
-	kindLanguage
-	kindAuthors
-	kindModel
-)
-
-var kindNames = map[string]kind{
-	"words": kindWords, "regex": kindRegex, "near": kindNear, "links": kindLinks,
-	"personal_data": kindPersonalData, "shouting": kindShouting, "char_flood": kindCharFlood,
-	"length": kindLength, "author_flood": kindAuthorFlood, "repeated": kindRepeated,
-	"language": kindLanguage, "authors": kindAuthors, "model": kindModel,
-}
-
-// rule is a compiled rule. It is never modified after Load.
+// rule is a compiled rule. It is never modified after Load. The fields
+// here are those every kind shares; what only one kind reads lives in its
+// matcher (kind.go).
 type rule struct {
 	id, category string
-	order        int32 // position in declared order
-	kind         kind
+	kindName     string // as written in the rules file, for messages
+	order        int32  // position in declared order
 	action       Action // refuse or review; 0 for score-only and allow rules
 	allow        bool   // masks other matches inside its span
-	score        float64
-	langs        []string // empty: every language
-	sources      []string // empty: every source
-	shadow       bool
-
-	patterns []*regexp.Regexp
-	requires []int32 // set targets; one must be present for a regex to run
-	clause   bool    // a regex match must not cross sentence punctuation
-	near     []int32 // set targets
-	within   int
-	soften   *soften
-
-	deny, allowHosts []string
-	linkOnly         bool
-	maxLinks         int
-
-	email, phone, iban bool
-
-	minLetters int
-	minRatio   float64
-	minRun     int
-	maxBytes   int
-	minBytes   int
-	maxPosts   int
-	minAuthors int
-	minWords   int
-	window     time.Duration
-	authors    map[string]bool
-	model      *modelRule // kind model (model.go)
+	protect      bool   // action protect: the comment is never refused automatically (protect.go)
+	// trusted: an allow match of this rule publishes the comment whatever
+	// else matched (authors rules), not only what lies inside its span.
+	trusted bool
+	score   float64
+	langs   []string // empty: every language
+	sources []string // empty: every source
+	shadow  bool
+	soften  *soften
+	// run finds the rule's matches; nil for a rule that never runs by
+	// itself (words: the word index finds them) or cannot fire.
+	run matcher
 }
 
 // soften turns a refuse match into review when it is a mention (soften.go).
@@ -97,6 +53,9 @@ type Ruleset struct {
 	repWin     time.Duration
 	// modelHashes are the SHA-256 of the model files, part of the version.
 	modelHashes []string
+	// scan lists, in declared order, the rules Classify runs one by one:
+	// those with a matcher (the words rules come from the word index).
+	scan []int32
 }
 
 // Version is a hash of the compiled rules (settings and pack contents).

@@ -30,6 +30,9 @@ type Settings struct {
 	Flood FloodSettings `yaml:"flood"`
 	// Authors are opaque author keys (as passed in Input.AuthorKey).
 	Authors AuthorSettings `yaml:"authors"`
+	// Model is about models trained from moderators' decisions (override.go);
+	// the server reads it, the ruleset does not, so it is not in the version.
+	Model ModelSettings `yaml:"model" json:"-"`
 }
 
 // Thresholds compare the summed score of matched score rules.

@@ -23,6 +23,19 @@ type Verdict struct {
 	Language       string  `json:"language"` // ISO 639-1 lowercase, "" if unknown
 	Matches        []Match `json:"matches"`  // never nil in JSON: [] when none
 	RulesetVersion string  `json:"ruleset_version"`
+	// Protected lists the categories of the protect rules that matched
+	// (criticism of the post or of the page owner): such a comment is
+	// never refused automatically, and a person who refuses it must say
+	// why (protect.go).
+	Protected []string `json:"protected,omitempty"`
+	// ModelScore is the probability a model rule gave the comment (0 to
+	// 1), ModelRule that rule's id: the first enforced model rule that
+	// scored it, else the first in shadow. Both are left out of the JSON
+	// when no model rule ran (none is configured, or the comment was
+	// already refused): older verdicts read back the same. The score is
+	// the model's own, whatever the action: Score still agrees with Action.
+	ModelRule  string  `json:"model_rule,omitempty"`
+	ModelScore float64 `json:"model_score,omitempty"`
 	// Fingerprint is the normalised-text digest (see Fingerprint) that
 	// Classify computed anyway, handed to the caller for its history of
 	// recent texts so the text is not normalised twice. Empty when no

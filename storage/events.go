@@ -64,7 +64,7 @@ func (db *DB) EventsAfterLean(ctx context.Context, after int64, limit int) ([]mo
 		var r eventRow
 		if err := rows.Scan(&r.Seq, &r.CommentID, &r.At, &r.Actor, &r.FromStatus, &r.ToStatus, &r.Route,
 			&r.Automation, &r.Category, &r.RuleIDs, &r.RulesetVersion, &r.Note, &r.Source, &r.Language,
-			&r.TextDigest, &r.AuthorDigest, &r.PrevHash, &r.Hash); err != nil {
+			&r.TextDigest, &r.AuthorDigest, &r.PrevHash, &r.Hash, &r.VerdictDigest); err != nil {
 			return nil, fmt.Errorf("events after %d: %w", after, err)
 		}
 		e, err := r.toDomain()
@@ -81,7 +81,7 @@ func (db *DB) EventsAfterLean(ctx context.Context, after int64, limit int) ([]mo
 
 // leanEventsSQL reads the chained columns, in the order EventsAfterLean
 // scans them.
-const leanEventsSQL = `SELECT ` + chainedEventColumns + ` FROM events WHERE seq > ? ORDER BY seq LIMIT ?`
+const leanEventsSQL = `SELECT ` + chainedEventColumnsV8 + ` FROM events WHERE seq > ? ORDER BY seq LIMIT ?`
 
 func eventsOf(rows []eventRow) ([]moderation.Event, error) {
 	out := make([]moderation.Event, len(rows))

@@ -265,7 +265,41 @@ var migrations = []migration{
 			PRIMARY KEY (source, external_id)
 		)`,
 	}},
+	migration7, // model candidates (candidates.go)
+	migration8,
 }
+
+// migration8 chains the verdict snapshot (events.verdict_digest, hashed
+// when not empty: older events keep their hash) and keeps the signed
+// checkpoints of the chain head. Self-contained: it names only what
+// migrations 1 and 2 created.
+var migration8 = migration{version: 8, name: "verdict digests and chain checkpoints", statements: []string{
+	`ALTER TABLE events ADD COLUMN verdict_digest TEXT NOT NULL DEFAULT ''`,
+	// One checkpoint per head: instances that sign the same head at once
+	// keep the first.
+	`CREATE TABLE checkpoints (
+		seq {{int}} PRIMARY KEY,
+		hash TEXT NOT NULL,
+		signed_at {{time}} NOT NULL,
+		key_id TEXT NOT NULL,
+		signature TEXT NOT NULL
+	)`,
+}, sqlite: []string{
+	`DROP TRIGGER events_no_update`,
+	`CREATE TRIGGER events_no_update BEFORE UPDATE OF ` + chainedEventColumnsV8 + ` ON events
+	BEGIN SELECT RAISE(ABORT, 'events are append-only: only their text and verdict snapshots may be erased'); END`,
+	`CREATE TRIGGER checkpoints_append_only BEFORE UPDATE ON checkpoints
+	BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END`,
+}, postgres: []string{
+	`DROP TRIGGER events_no_update ON events`,
+	`CREATE TRIGGER events_no_update BEFORE UPDATE OF ` + chainedEventColumnsV8 + ` ON events
+	FOR EACH ROW EXECUTE FUNCTION events_append_only()`,
+	`CREATE TRIGGER checkpoints_append_only BEFORE UPDATE ON checkpoints
+	FOR EACH ROW EXECUTE FUNCTION events_append_only()`,
+}}
+
+// chainedEventColumnsV8 adds the verdict digest to the chained columns.
+const chainedEventColumnsV8 = chainedEventColumns + `, verdict_digest`
 
 // schemaVersion is the version this binary expects.
 func schemaVersion() int { return migrations[len(migrations)-1].version }

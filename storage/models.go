@@ -67,6 +67,7 @@ type eventRow struct {
 	AuthorDigest   string
 	PrevHash       string
 	Hash           string
+	VerdictDigest  string  // chained when not empty (migration 8)
 	Text           *string // snapshot; NULL after a purge
 	Verdict        *string // JSON snapshot
 }
@@ -134,7 +135,7 @@ func eventRowOf(e *moderation.Event, verdict *string) eventRow {
 		Automation: e.Automation.String(), Category: e.Category, RuleIDs: ids,
 		RulesetVersion: e.RulesetVersion, Note: e.Note, Source: e.Source, Language: e.Language,
 		TextDigest: e.TextDigest, AuthorDigest: e.AuthorDigest, PrevHash: e.PrevHash, Hash: e.Hash,
-		Text: &text, Verdict: verdict,
+		VerdictDigest: e.VerdictDigest, Text: &text, Verdict: verdict,
 	}
 }
 
@@ -146,7 +147,7 @@ func (r *eventRow) toDomain() (moderation.Event, error) {
 		Seq: r.Seq, CommentID: r.CommentID, At: moderation.TruncateTime(r.At), Actor: r.Actor,
 		Category: r.Category, RulesetVersion: r.RulesetVersion, Note: r.Note, Source: r.Source,
 		Language: r.Language, TextDigest: r.TextDigest, AuthorDigest: r.AuthorDigest,
-		PrevHash: r.PrevHash, Hash: r.Hash,
+		PrevHash: r.PrevHash, Hash: r.Hash, VerdictDigest: r.VerdictDigest,
 	}
 	var err error
 	if r.FromStatus != "new" {
@@ -219,8 +220,8 @@ const (
 		ON CONFLICT (source, external_id) DO NOTHING RETURNING id`
 	insertEventsPrefix = `INSERT INTO events (seq, comment_id, at, actor, from_status, to_status, route,
 		automation, category, rule_ids, ruleset_version, note, source, language, text_digest,
-		author_digest, prev_hash, hash, text, verdict) VALUES `
-	eventTuple = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		author_digest, prev_hash, hash, text, verdict, verdict_digest) VALUES `
+	eventTuple = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
 // insertEventsSQL inserts n events in one statement.
@@ -240,5 +241,5 @@ func (r *commentRow) insertArgs() []any {
 func (r *eventRow) insertArgs() []any {
 	return []any{r.Seq, r.CommentID, r.At, r.Actor, r.FromStatus, r.ToStatus, r.Route, r.Automation,
 		r.Category, r.RuleIDs, r.RulesetVersion, r.Note, r.Source, r.Language, r.TextDigest,
-		r.AuthorDigest, r.PrevHash, r.Hash, r.Text, r.Verdict}
+		r.AuthorDigest, r.PrevHash, r.Hash, r.Text, r.Verdict, r.VerdictDigest}
 }

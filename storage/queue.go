@@ -61,6 +61,9 @@ func queueWhere(f moderation.QueueFilter) (string, []any) {
 	if f.Unclaimed {
 		add("(ri.holder = '' OR ri.lease_until IS NULL OR ri.lease_until <= ?)", moderation.TruncateTime(f.Now))
 	}
+	if cond, vals := scopeWhere("ri.source", f.Scope); cond != "" {
+		add(cond, vals...)
+	}
 	if a := f.After; a != nil {
 		add("(ri.priority < ? OR (ri.priority = ? AND (ri.received_at > ? OR (ri.received_at = ? AND ri.comment_id > ?))))",
 			a.Priority, a.Priority, a.ReceivedAt, a.ReceivedAt, a.CommentID)
@@ -69,6 +72,39 @@ func queueWhere(f moderation.QueueFilter) (string, []any) {
 		return "", nil
 	}
 	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// scopeWhere limits a source column to a scope's sources (SQL, ?
+// placeholders): the listed sources in scope, or, with the default page,
+// any source no page lists. "" when the scope limits nothing.
+func scopeWhere(col string, sc moderation.SourceScope) (string, []any) {
+	if !sc.Limited {
+		return "", nil
+	}
+	in := func(op string, vals []string) (string, []any) {
+		args := make([]any, len(vals))
+		for i, v := range vals {
+			args[i] = v
+		}
+		return col + " " + op + " (" + strings.TrimSuffix(strings.Repeat("?,", len(vals)), ",") + ")", args
+	}
+	var parts []string
+	var args []any
+	if len(sc.Sources) > 0 {
+		cond, vals := in("IN", sc.Sources)
+		parts, args = append(parts, cond), append(args, vals...)
+	}
+	if sc.Unlisted {
+		if len(sc.Listed) == 0 {
+			return "", nil // every source is the default page's
+		}
+		cond, vals := in("NOT IN", sc.Listed)
+		parts, args = append(parts, cond), append(args, vals...)
+	}
+	if len(parts) == 0 {
+		return "1 = 0", nil // no page in scope: nothing
+	}
+	return "(" + strings.Join(parts, " OR ") + ")", args
 }
 
 // Queue lists review items by priority.
@@ -121,12 +157,15 @@ func (db *DB) ReviewItem(ctx context.Context, commentID int64) (moderation.Revie
 }
 
 // QueueStats counts the queue.
-func (db *DB) QueueStats(ctx context.Context, now time.Time) (moderation.QueueStats, error) {
+func (db *DB) QueueStats(ctx context.Context, now time.Time, scope moderation.SourceScope) (moderation.QueueStats, error) {
 	var st moderation.QueueStats
 	var oldest sql.NullTime
 	sqlDB, err := db.r.DB()
 	if err != nil {
 		return st, err
+	}
+	if scope.Limited {
+		return db.scopedQueueStats(ctx, sqlDB, now, scope)
 	}
 	// Two counts, each over an index: a CASE inside one SUM would read
 	// every row of a long queue on every page.
@@ -148,15 +187,19 @@ func (db *DB) QueueStats(ctx context.Context, now time.Time) (moderation.QueueSt
 }
 
 // QueueGroups lists texts with several pending copies, largest first.
-func (db *DB) QueueGroups(ctx context.Context, limit int) ([]moderation.QueueGroup, error) {
+func (db *DB) QueueGroups(ctx context.Context, limit int, scope moderation.SourceScope) ([]moderation.QueueGroup, error) {
 	sqlDB, err := db.r.DB()
 	if err != nil {
 		return nil, err
 	}
-	rows, err := sqlDB.QueryContext(ctx, fmt.Sprintf(`SELECT ri.fingerprint, COUNT(*), COUNT(DISTINCT c.author_id), MIN(ri.comment_id)
+	where, args := "", []any(nil)
+	if cond, vals := scopeWhere("ri.source", scope); cond != "" {
+		where, args = " AND "+cond, vals
+	}
+	rows, err := sqlDB.QueryContext(ctx, db.dialect.bind(fmt.Sprintf(`SELECT ri.fingerprint, COUNT(*), COUNT(DISTINCT c.author_id), MIN(ri.comment_id)
 		FROM review_items ri JOIN comments c ON c.id = ri.comment_id
-		WHERE ri.fingerprint <> '' GROUP BY ri.fingerprint HAVING COUNT(*) > 1
-		ORDER BY COUNT(*) DESC, MIN(ri.comment_id) LIMIT %d`, queuePage(limit)))
+		WHERE ri.fingerprint <> ''%s GROUP BY ri.fingerprint HAVING COUNT(*) > 1
+		ORDER BY COUNT(*) DESC, MIN(ri.comment_id) LIMIT %d`, where, queuePage(limit))), args...)
 	if err != nil {
 		return nil, fmt.Errorf("queue groups: %w", err)
 	}
@@ -198,6 +241,61 @@ func (db *DB) AuthorCounts(ctx context.Context, source, authorID string) (map[mo
 			return nil, fmt.Errorf("author counts: %w", err)
 		}
 		out[s] = n
+	}
+	return out, rows.Err()
+}
+
+// scopedQueueStats counts the queue of some pages: the same figures as
+// QueueStats, over the scope's sources only.
+func (db *DB) scopedQueueStats(ctx context.Context, sqlDB *sql.DB, now time.Time, scope moderation.SourceScope) (moderation.QueueStats, error) {
+	var st moderation.QueueStats
+	var oldest sql.NullTime
+	cond, args := scopeWhere("source", scope)
+	if cond == "" {
+		cond = "1 = 1"
+	}
+	q := `SELECT (SELECT COUNT(*) FROM review_items WHERE ` + cond + `), (SELECT COUNT(*) FROM review_items WHERE lease_until > ? AND ` + cond + `)`
+	all := append(append(append([]any(nil), args...), moderation.TruncateTime(now)), args...)
+	if err := sqlDB.QueryRowContext(ctx, db.dialect.bind(q), all...).Scan(&st.Depth, &st.Claimed); err != nil {
+		return st, fmt.Errorf("queue stats: %w", err)
+	}
+	err := sqlDB.QueryRowContext(ctx, db.dialect.bind(`SELECT received_at FROM review_items WHERE `+cond+` ORDER BY received_at LIMIT 1`), args...).Scan(&oldest)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return st, fmt.Errorf("queue stats: %w", err)
+	}
+	if oldest.Valid {
+		st.Oldest = oldest.Time.UTC()
+	}
+	return st, nil
+}
+
+// SourceCounts counts the comments of every source by status: what
+// `vigie pages` adds up per page.
+func (db *DB) SourceCounts(ctx context.Context) (map[string]map[moderation.Status]int64, error) {
+	sqlDB, err := db.r.DB()
+	if err != nil {
+		return nil, err
+	}
+	rows, err := sqlDB.QueryContext(ctx, `SELECT source, status, COUNT(*) FROM comments GROUP BY source, status`)
+	if err != nil {
+		return nil, fmt.Errorf("source counts: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]map[moderation.Status]int64{}
+	for rows.Next() {
+		var src, st string
+		var n int64
+		if err := rows.Scan(&src, &st, &n); err != nil {
+			return nil, fmt.Errorf("source counts: %w", err)
+		}
+		s, err := moderation.ParseStatus(st)
+		if err != nil {
+			return nil, fmt.Errorf("source counts: %w", err)
+		}
+		if out[src] == nil {
+			out[src] = map[moderation.Status]int64{}
+		}
+		out[src][s] = n
 	}
 	return out, rows.Err()
 }

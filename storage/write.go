@@ -296,7 +296,7 @@ func (w *writer) flushEvents(tx *gorm.DB) error {
 }
 
 // eventColumns is the number of values per events row.
-const eventColumns = 20
+const eventColumns = 21
 
 // writeSQL holds the writer's statements, bound for the dialect once. The
 // writer runs them on the transaction's *sql.Tx directly: gorm's statement

@@ -57,11 +57,14 @@ func (h *handler) writeHTML(c *gin.Context, status int, lang, name string, data 
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 }
 
-func (h *handler) page(c *gin.Context) {
+func (h *handler) page(c *gin.Context) { h.pageFor(c, nil) }
+
+// pageFor is the report page of one page (pages.go), or of all with nil.
+func (h *handler) pageFor(c *gin.Context, pg *reports.PageInfo) {
 	lang := langOf(c)
 	loc := h.Index.Location()
 	status, msg := http.StatusOK, ""
-	r, p, err := h.report(c)
+	r, p, err := h.report(c, pg)
 	var fe *moderation.FieldError
 	if errors.As(err, &fe) && errors.Is(err, moderation.ErrInvalid) {
 		// A bad period still gets the page (for the current month) with
@@ -70,7 +73,7 @@ func (h *handler) page(c *gin.Context) {
 		status, _ = httperr.StatusOf(err)
 		msg = periodMessage(lang, fe, c.Request.URL.Query())
 		p = reports.MonthOf(h.Clock.Now(), loc)
-		r, err = h.Index.Report(p, reports.ReportOptions{Policy: h.Policy(), Now: h.Clock.Now()})
+		r, err = h.Index.Report(p, reportOptions(h.Policy(), h.Clock.Now(), pg))
 	}
 	if err != nil {
 		h.failHTML(c, lang, err)
@@ -78,6 +81,7 @@ func (h *handler) page(c *gin.Context) {
 	}
 	v := buildPage(lang, r, h.Policy(), h.Settings, loc)
 	v.Error = msg
+	h.addPages(v, pg)
 	v.decorate(c.Request.URL.Query(), p, h.Clock.Now().In(loc))
 	if status == http.StatusOK {
 		c.Header("Cache-Control", "public, max-age=60") // as the JSON and CSV
@@ -99,24 +103,27 @@ func (v *page) decorate(q url.Values, p reports.Period, now time.Time) {
 	v.OtherLang = otherLang(v.Lang)
 	sw := cloneValues(keep)
 	sw.Set("lang", v.OtherLang)
-	v.SwitchURL = "/transparency?" + sw.Encode()
-	v.JSONURL = "/transparency.json?" + keep.Encode()
-	v.CSVURL = "/transparency.csv?" + keep.Encode()
+	v.SwitchURL = v.base() + "?" + sw.Encode()
+	v.JSONURL = v.base() + ".json?" + keep.Encode()
+	v.CSVURL = v.base() + ".csv?" + keep.Encode()
 	if p.Kind == "custom" {
 		v.From, v.To = q.Get("from"), q.Get("to")
 	} else {
 		v.PeriodValue = p.Label
 		v.From, v.To = p.From.Format("2006-01-02"), p.To.Format("2006-01-02")
 	}
-	v.Quick = quickLinks(v.Lang, p.Label, now)
+	v.Quick = quickLinks(v.base(), v.Lang, p.Label, now)
+	for i := range v.Pages {
+		v.Pages[i].URL += "?" + keep.Encode() + "&lang=" + v.Lang
+	}
 }
 
 // quickLinks are the last six months, four quarters and three years, named
 // in the reader's language and linked by their period code.
-func quickLinks(lang, current string, now time.Time) []quickGroup {
+func quickLinks(base, lang, current string, now time.Time) []quickGroup {
 	link := func(code, label string) quickLink {
 		u := url.Values{"period": {code}, "lang": {lang}}
-		return quickLink{Label: label, URL: "/transparency?" + u.Encode(), Current: code == current}
+		return quickLink{Label: label, URL: base + "?" + u.Encode(), Current: code == current}
 	}
 	months := quickGroup{Label: i18n.T(lang, "pub_months")}
 	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, now.Location())

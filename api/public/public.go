@@ -36,11 +36,24 @@ type Deps struct {
 	Clock    moderation.Clock      // nil: system clock
 	Settings Settings
 	Log      *slog.Logger // nil: slog.Default()
+	// Checkpoints, when set, lists the signed chain heads at
+	// /transparency/checkpoints and puts the latest in the report JSON;
+	// CheckpointKey is their base64 public key.
+	Checkpoints   CheckpointSource
+	CheckpointKey string
+	// Pages lists the configured pages (pages.go): each has its report at
+	// /transparency/p/{id}; nil or empty: the report is the only one.
+	Pages func() []reports.PageInfo
+
+	// onBuild, when set, is called at each report built rather than taken
+	// from the cache (tests count builds with it).
+	onBuild func()
 }
 
 type handler struct {
 	Deps
-	tmpl *template.Template
+	tmpl  *template.Template
+	cache *reportCache
 }
 
 // Register mounts GET / (the landing page), /transparency,
@@ -56,18 +69,20 @@ func Register(r gin.IRouter, d Deps) {
 	if d.Policy == nil {
 		d.Policy = func() reports.Policy { return reports.Policy{} }
 	}
-	h := &handler{Deps: d, tmpl: parseTemplates()}
+	h := &handler{Deps: d, tmpl: parseTemplates(), cache: newReportCache(reportCacheSize, d.onBuild)}
 	for _, route := range []struct {
 		path string
 		h    gin.HandlerFunc
-	}{{"/", h.home}, {"/transparency", h.page}, {"/transparency.json", h.json}, {"/transparency.csv", h.csv}, {"/api/v1/report", h.json}} {
+	}{{"/", h.home}, {"/transparency", h.page}, {"/transparency.json", h.json}, {"/transparency.csv", h.csv}, {"/api/v1/report", h.json},
+		{"/transparency/checkpoints", h.checkpoints}, {"/transparency/p/:page", h.perPage}} {
 		r.GET(route.path, route.h)
 		r.HEAD(route.path, route.h) // link checkers and caches ask HEAD first
 	}
 }
 
-// report syncs the index and computes the figures for the request's period.
-func (h *handler) report(c *gin.Context) (*reports.Report, reports.Period, error) {
+// report syncs the index and computes the figures for the request's period,
+// or takes them from the cache when the index has not moved since.
+func (h *handler) report(c *gin.Context, pg *reports.PageInfo) (*reports.Report, reports.Period, error) {
 	p, err := periodFromQuery(c, h.Index.Location(), h.Clock.Now())
 	if err != nil {
 		return nil, p, err
@@ -81,7 +96,7 @@ func (h *handler) report(c *gin.Context) (*reports.Report, reports.Period, error
 			h.Log.Error("transparency: sync failed", "err", err)
 		}
 	}
-	r, err := h.Index.Report(p, reports.ReportOptions{Policy: h.Policy(), Now: h.Clock.Now()})
+	r, err := h.cache.get(h.Index, p, reportOptions(h.Policy(), h.Clock.Now(), pg))
 	return r, p, err
 }
 
@@ -91,11 +106,18 @@ func periodFromQuery(c *gin.Context, loc *time.Location, now time.Time) (reports
 	return reports.ReadPeriod(c.Query("period"), c.Query("from"), c.Query("to"), loc, now)
 }
 
-func (h *handler) json(c *gin.Context) {
-	r, _, err := h.report(c)
+func (h *handler) json(c *gin.Context) { h.jsonFor(c, nil) }
+
+func (h *handler) jsonFor(c *gin.Context, pg *reports.PageInfo) {
+	r, _, err := h.report(c, pg)
 	if err != nil {
 		h.failJSON(c, err)
 		return
+	}
+	if cp := h.latestCheckpoint(c); cp != nil {
+		withCP := *r // r may be shared (cached): set the field on a copy
+		withCP.Checkpoint = cp
+		r = &withCP
 	}
 	c.Header("Content-Type", "application/json; charset=utf-8")
 	c.Header("Cache-Control", "public, max-age=60")
@@ -106,8 +128,10 @@ func (h *handler) json(c *gin.Context) {
 	}
 }
 
-func (h *handler) csv(c *gin.Context) {
-	r, p, err := h.report(c)
+func (h *handler) csv(c *gin.Context) { h.csvFor(c, nil) }
+
+func (h *handler) csvFor(c *gin.Context, pg *reports.PageInfo) {
+	r, p, err := h.report(c, pg)
 	if err != nil {
 		h.failJSON(c, err)
 		return

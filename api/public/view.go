@@ -38,6 +38,12 @@ type page struct {
 	Method                 []string
 	AsOf, Generated        string // AsOf is "" before the first event
 	Schema                 string
+	// Base is the report's route: /transparency, or a page's
+	// /transparency/p/{id} (pages.go); Page names that page, Pages links
+	// every page's report from the all-pages one.
+	Base  string
+	Page  *reports.PageInfo
+	Pages []pageLink
 }
 
 type figure struct {

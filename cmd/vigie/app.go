@@ -76,7 +76,12 @@ func openApp(ctx context.Context, env *Env, path string) (*App, error) {
 		AuditRate: cfg.Reports.AuditRate, Lease: cfg.Review.Lease,
 		Platform: platformPolicy(cfg),
 	})
-	return &App{Config: cfg, Log: log, DB: db, Service: svc, Accounts: moderation.NewAccounts(db, nil), getenv: env.Getenv}, nil
+	app := &App{Config: cfg, Log: log, DB: db, Service: svc, Accounts: moderation.NewAccounts(db, nil), getenv: env.Getenv}
+	if err := app.applyPages(ctx, cfg); err != nil { // pages.go
+		db.Close()
+		return nil, err
+	}
+	return app, nil
 }
 
 // openCommand parses a command's flags and opens the app: the common start

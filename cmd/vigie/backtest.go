@@ -19,11 +19,12 @@ func runBacktest(ctx context.Context, env *Env, args []string) error {
 	packs := fs.String("rules", "", "candidate rule packs, comma-separated (files or builtin:NAME)")
 	since := fs.String("since", "", "only comments received on or after this date (YYYY-MM-DD)")
 	samples := fs.Int("samples", 5, "examples shown for each kind of change")
+	candidate := fs.Int64("candidate", 0, "a stored candidate model (vigie model list) in place of its rule's model, instead of --rules")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if *packs == "" {
-		return &usageError{"usage: vigie backtest --rules FILE[,FILE…] [--since YYYY-MM-DD] [--config config.yaml]"}
+	if (*packs == "") == (*candidate == 0) {
+		return &usageError{"usage: vigie backtest (--rules FILE[,FILE…] | --candidate ID) [--since YYYY-MM-DD] [--config config.yaml]"}
 	}
 	var from time.Time
 	if *since != "" {
@@ -38,6 +39,9 @@ func runBacktest(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer app.Close()
+	if *candidate != 0 {
+		return backtestCandidate(ctx, env, app, *candidate, from, *samples)
+	}
 	candSettings := app.Config.Rules
 	candSettings.Packs = nil
 	for _, p := range strings.Split(*packs, ",") {

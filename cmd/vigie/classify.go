@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"time"
 	"unicode/utf8"
 
@@ -29,46 +30,278 @@ func runClassify(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	_, err = classifyStream(ctx, env, rs, runtime.GOMAXPROCS(0))
+	return err
+}
+
+// classifyStream answers every line of env.Stdin on env.Stdout. With more
+// than one worker the comments are judged in parallel and the answers
+// written in input order, the same answers as with one worker (see
+// classifyParallel). It returns how many comments the parallel path had to
+// judge a second time.
+func classifyStream(ctx context.Context, env *Env, rs *rules.Ruleset, workers int) (rejudged int, err error) {
 	a, b := rs.Windows()
 	recent := moderation.NewRecent(max(a, b))
-	lines := newLineReader(env.Stdin, maxImportLine)
 	out := bufio.NewWriter(env.Stdout)
-	defer out.Flush()
-	enc := json.NewEncoder(out)
+	defer func() {
+		if ferr := out.Flush(); err == nil {
+			err = ferr
+		}
+	}()
+	if workers <= 1 {
+		return 0, classifySequential(ctx, env, rs, recent, out)
+	}
+	return classifyParallel(ctx, env, rs, recent, out, workers)
+}
+
+// newVerdictEncoder writes one JSON value per line, as every answer of
+// classify is written.
+func newVerdictEncoder(w io.Writer) *json.Encoder {
+	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
+	return enc
+}
+
+// classifySequential judges one line after the other.
+func classifySequential(ctx context.Context, env *Env, rs *rules.Ruleset, recent *moderation.Recent, out *bufio.Writer) error {
+	enc := newVerdictEncoder(out)
+	lines := newLineReader(env.Stdin, maxImportLine)
 	for line := 1; ; line++ {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		raw, _, err := lines.next()
+		j := readClassifyLine(lines, line)
 		switch {
-		case err == io.EOF:
+		case j.fatal == io.EOF:
 			return nil
-		case err != nil && !errors.Is(err, errLineTooLong):
-			return fmt.Errorf("line %d: %w", line, err) // the input itself failed
-		}
-		var text, author string
-		if err == nil {
-			text, author, err = classifyInput(raw)
-		}
-		if err != nil {
-			// One bad line must not stop the stream: say which and go on,
-			// with an answer in its place so that output line n is the
-			// answer to input line n.
-			fmt.Fprintf(env.Stderr, "line %d: %v\n", line, err)
-			if err := enc.Encode(map[string]any{"line": line, "error": err.Error()}); err != nil {
+		case j.fatal != nil:
+			return j.fatal
+		case j.bad != nil:
+			if err := writeBadLine(env, enc, j); err != nil {
 				return err
 			}
 			continue
 		}
-		now := time.Now()
-		key := moderation.AuthorKey("classify", author)
-		v := rs.Classify(rules.Input{Text: text, Source: "classify", AuthorKey: key, At: now}, recent)
-		recent.Add(now, key, v.Fingerprint)
+		v := rs.Classify(j.in, recent)
+		recent.Add(j.in.At, j.in.AuthorKey, v.Fingerprint)
 		if err := enc.Encode(v); err != nil {
 			return err
 		}
 	}
+}
+
+// classifyJob is one input line on its way through classify.
+type classifyJob struct {
+	line  int
+	in    rules.Input
+	bad   error // a bad line: answered with an error object
+	fatal error // the input itself failed (or io.EOF): stop after the lines before
+	v     rules.Verdict
+	json  []byte         // v encoded by the worker (nil: the writer encodes it)
+	asked []historyQuery // what Classify asked the history, and the answers
+}
+
+// classifyBatch is consecutive lines handed to one worker: one hand-over
+// per batch rather than per line keeps the goroutines from waiting on one
+// another, which costs most on a busy machine.
+type classifyBatch struct {
+	jobs []*classifyJob
+	done chan struct{} // closed when the worker is done with every job
+}
+
+// maxBatch bounds the lines of one batch; a batch also ends where the
+// input has no more bytes read ahead, so that a slow stream is answered
+// as it comes.
+const maxBatch = 64
+
+// classifyParallel judges comments on several goroutines and writes the
+// answers in input order, identical to classifySequential's.
+//
+// Flood and repeated-post rules depend on order: comment n must see the
+// history of comments 1..n-1, exactly. A worker judges comment n against
+// the shared history as it is at that moment, which may still lack some
+// of the comments just before n, and records each question Classify asks
+// it with the answer. The writer, which adds comments to the history in
+// input order, asks those questions again once 1..n-1 are in: when every
+// answer is the same, the verdict is the one the sequential loop would
+// have reached (Classify is a pure function of the comment and of those
+// answers) and is kept; otherwise the writer judges the comment again
+// against the complete history. So only comments whose author or text
+// came moments before (among the lines in flight) are judged twice.
+func classifyParallel(ctx context.Context, env *Env, rs *rules.Ruleset, recent *moderation.Recent, out *bufio.Writer, workers int) (rejudged int, err error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan *classifyBatch, 2*workers)
+	order := make(chan *classifyBatch, 4*workers) // bounds the lines in flight
+
+	go func() { // the reader: one goroutine, so that lines keep their order
+		defer close(order)
+		defer close(batches)
+		lines := newLineReader(env.Stdin, maxImportLine)
+		for line := 1; ; {
+			b := &classifyBatch{done: make(chan struct{})}
+			for len(b.jobs) < maxBatch {
+				j := readClassifyLine(lines, line)
+				line++
+				b.jobs = append(b.jobs, j)
+				if j.fatal != nil || lines.r.Buffered() == 0 {
+					break
+				}
+			}
+			select {
+			case order <- b:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case batches <- b:
+			case <-ctx.Done():
+				return
+			}
+			if b.jobs[len(b.jobs)-1].fatal != nil {
+				return
+			}
+		}
+	}()
+	for range workers {
+		go func() {
+			var buf bytes.Buffer
+			enc := newVerdictEncoder(&buf)
+			for b := range batches {
+				for _, j := range b.jobs {
+					if j.bad != nil || j.fatal != nil {
+						continue
+					}
+					h := recordingHistory{h: recent}
+					j.v = rs.Classify(j.in, &h)
+					j.asked = h.asked
+					buf.Reset()
+					if enc.Encode(j.v) == nil {
+						j.json = bytes.Clone(buf.Bytes())
+					}
+				}
+				close(b.done)
+			}
+		}()
+	}
+
+	enc := newVerdictEncoder(out)
+	for b := range order {
+		select {
+		case <-b.done:
+		case <-ctx.Done():
+			return rejudged, ctx.Err()
+		}
+		for _, j := range b.jobs {
+			if ctx.Err() != nil {
+				return rejudged, ctx.Err()
+			}
+			switch {
+			case j.fatal == io.EOF:
+				return rejudged, nil
+			case j.fatal != nil:
+				return rejudged, j.fatal
+			case j.bad != nil:
+				if err := writeBadLine(env, enc, j); err != nil {
+					return rejudged, err
+				}
+				continue
+			}
+			if !sameAnswers(j.asked, recent) {
+				rejudged++
+				j.v = rs.Classify(j.in, recent)
+				j.json = nil
+			}
+			recent.Add(j.in.At, j.in.AuthorKey, j.v.Fingerprint)
+			if j.json != nil {
+				_, err = out.Write(j.json)
+			} else {
+				err = enc.Encode(j.v)
+			}
+			if err != nil {
+				return rejudged, err
+			}
+		}
+	}
+	return rejudged, ctx.Err()
+}
+
+// historyQuery is one question Classify asked its History.
+type historyQuery struct {
+	sameText bool   // SameTextAuthors(key, since), else AuthorPosts(key, since)
+	key      string // author key or text fingerprint
+	since    time.Time
+	answer   int
+}
+
+func (q historyQuery) ask(h rules.History) int {
+	if q.sameText {
+		return h.SameTextAuthors(q.key, q.since)
+	}
+	return h.AuthorPosts(q.key, q.since)
+}
+
+// recordingHistory answers from h and remembers the questions and answers.
+type recordingHistory struct {
+	h     rules.History
+	asked []historyQuery
+}
+
+func (r *recordingHistory) AuthorPosts(authorKey string, since time.Time) int {
+	q := historyQuery{key: authorKey, since: since}
+	q.answer = q.ask(r.h)
+	r.asked = append(r.asked, q)
+	return q.answer
+}
+
+func (r *recordingHistory) SameTextAuthors(fingerprint string, since time.Time) int {
+	q := historyQuery{sameText: true, key: fingerprint, since: since}
+	q.answer = q.ask(r.h)
+	r.asked = append(r.asked, q)
+	return q.answer
+}
+
+// sameAnswers tells whether h answers every recorded question as before.
+func sameAnswers(asked []historyQuery, h rules.History) bool {
+	for _, q := range asked {
+		if q.ask(h) != q.answer {
+			return false
+		}
+	}
+	return true
+}
+
+// readClassifyLine reads and decodes input line number line. The time of
+// a comment is taken here, in input order, as history rules expect.
+func readClassifyLine(lines *lineReader, line int) *classifyJob {
+	j := &classifyJob{line: line}
+	raw, _, err := lines.next()
+	switch {
+	case err == io.EOF:
+		j.fatal = io.EOF
+		return j
+	case err != nil && !errors.Is(err, errLineTooLong):
+		j.fatal = fmt.Errorf("line %d: %w", line, err) // the input itself failed
+		return j
+	}
+	var text, author string
+	if err == nil {
+		text, author, err = classifyInput(raw)
+	}
+	if err != nil {
+		j.bad = err
+		return j
+	}
+	j.in = rules.Input{Text: text, Source: "classify", AuthorKey: moderation.AuthorKey("classify", author), At: time.Now()}
+	return j
+}
+
+// writeBadLine answers a bad line. One bad line must not stop the stream:
+// say which and go on, with an answer in its place so that output line n
+// is the answer to input line n.
+func writeBadLine(env *Env, enc *json.Encoder, j *classifyJob) error {
+	fmt.Fprintf(env.Stderr, "line %d: %v\n", j.line, j.bad)
+	return enc.Encode(map[string]any{"line": j.line, "error": j.bad.Error()})
 }
 
 // classifyInput reads one line: a JSON object with "text" (and optionally

@@ -35,6 +35,11 @@ type Config struct {
 	Retention RetentionConfig `yaml:"retention"`
 	Review    ReviewConfig    `yaml:"review"`
 	Facebook  FacebookConfig  `yaml:"facebook"`
+	// Checkpoints: signed chain heads kept outside the database.
+	Checkpoints CheckpointsConfig `yaml:"checkpoints"`
+	// Pages: audiences with their own sources, rules, moderators and
+	// report (pages.go); none configured: one default page.
+	Pages []PageConfig `yaml:"pages"`
 
 	// path is the config file; dir its folder: relative paths resolve from it.
 	path, dir string
@@ -48,6 +53,11 @@ type ServerConfig struct {
 	Addr            string        `yaml:"addr"`
 	MaxBodyBytes    int64         `yaml:"max_body_bytes"`
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+	// MaxConnections caps open connections; more wait to be accepted.
+	MaxConnections int `yaml:"max_connections"`
+	// TrustedProxies may set X-Forwarded-For (config_limits.go).
+	TrustedProxies []string     `yaml:"trusted_proxies"`
+	Limits         LimitsConfig `yaml:"limits"`
 }
 
 type DatabaseConfig struct {
@@ -101,7 +111,8 @@ type RetentionConfig struct {
 // DefaultConfig is what an empty file means.
 func DefaultConfig() Config {
 	return Config{
-		Server:    ServerConfig{Addr: "127.0.0.1:8080", MaxBodyBytes: 1 << 20, ShutdownTimeout: 15 * time.Second},
+		Server: ServerConfig{Addr: "127.0.0.1:8080", MaxBodyBytes: 1 << 20, ShutdownTimeout: 15 * time.Second,
+			MaxConnections: DefaultMaxConnections, Limits: defaultLimits()},
 		Database:  DatabaseConfig{Driver: "sqlite", DSN: "data/vigie.db", BatchMax: 128, BatchWait: 2 * time.Millisecond},
 		Intake:    IntakeConfig{MaxTextBytes: 64 << 10, HistoryMax: 1_000_000},
 		Languages: []string{"fr", "en"},
@@ -110,6 +121,8 @@ func DefaultConfig() Config {
 		Reports:   ReportsConfig{TimeZone: "UTC", TerritorialScope: []string{"FR"}, Visibility: "disabled", AuditRate: 0.02},
 		Review:    ReviewConfig{Lease: 5 * time.Minute},
 		Facebook:  FacebookConfig{InboxWorkers: 1, OutboxWorkers: 2},
+
+		Checkpoints: CheckpointsConfig{Every: time.Hour},
 	}
 }
 
@@ -197,6 +210,13 @@ func (c *Config) Validate() error {
 	if c.Server.ShutdownTimeout <= 0 {
 		return fmt.Errorf("server.shutdown_timeout: must be positive")
 	}
+	if err := c.Server.validateLimits(); err != nil {
+		return err
+	}
+	// Training takes seconds to minutes of a core: not a loop to run hot.
+	if r := time.Duration(c.Rules.Model.Retrain); r > 0 && r < time.Hour {
+		return fmt.Errorf("rules.model.retrain: at least 1h (e.g. 168h), or 0s for off; got %s", r)
+	}
 	switch c.Database.Driver {
 	case "sqlite", "postgres":
 	default:
@@ -265,6 +285,12 @@ func (c *Config) Validate() error {
 	}
 	if _, err := c.Retention.Duration(); err != nil {
 		return fmt.Errorf("retention.purge_after: %v", err)
+	}
+	if err := c.Checkpoints.validate(); err != nil {
+		return err
+	}
+	if err := c.validatePages(); err != nil {
+		return err
 	}
 	return nil
 }

@@ -120,7 +120,7 @@ func TestFacebookDeliveryThreeTimesLeavesTheStateOfOnce(t *testing.T) {
 // fbRefused is a delivery of one comment the rules refuse.
 func fbRefused(id string) string {
 	return fbDelivery(map[string][]string{fbPageA: {
-		fbChange("comment", "add", id, fbPostA, fbPostA, "7009", "Bande d'abrutis, vous mentez tous, "+id, 1717171800)}})
+		fbChange("comment", "add", id, fbPostA, fbPostA, "7009", "Bande d'abrutis, espèces de connards, "+id, 1717171800)}})
 }
 
 // Acceptance 4: throttling is retried after backoff and the hide done once;

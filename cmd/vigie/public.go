@@ -39,6 +39,9 @@ func publicRoutes(app *App, ix *reports.Index) []func(gin.IRouter) {
 			Index: ix, Source: app.DB, Log: app.Log,
 			Policy:   func() reports.Policy { return policyOf(app.Service.Rules()) },
 			Settings: public.Settings{AuditRate: app.Config.Reports.AuditRate},
+			// Published even without a key: checkpoints signed before stay checkable.
+			Checkpoints: app.DB, CheckpointKey: app.checkpointKeyForPage(),
+			Pages: app.publicPages, // pages.go
 		})
 	}}
 }

@@ -46,6 +46,7 @@ func runReport(ctx context.Context, env *Env, args []string) error {
 	period := periodFlags(fs)
 	format := fs.String("format", "text", "text, json or csv")
 	lang := fs.String("lang", "fr", "language of the text format: fr or en")
+	pageID := fs.String("page", "", "one page's figures (an id that `vigie pages` lists); default all pages")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -57,12 +58,19 @@ func runReport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer app.Close()
-	loc := app.Config.location()
-	ix, err := reports.Recompute(ctx, app.DB, reports.Options{Location: loc})
+	o := reports.ReportOptions{Policy: policyOf(app.Service.Rules()), Now: time.Now()}
+	if *pageID != "" {
+		pg, ok := app.Service.Pages().Get(*pageID)
+		if !ok {
+			return &usageError{fmt.Sprintf("--page: no page %q (`vigie pages` lists them)", *pageID)}
+		}
+		o.Page, o.PageName = pg.ID, pg.Name
+	}
+	ix, err := reports.Recompute(ctx, app.DB, app.reportOptions())
 	if err != nil {
 		return err
 	}
-	r, err := ix.Report(p, reports.ReportOptions{Policy: policyOf(app.Service.Rules()), Now: time.Now()})
+	r, err := ix.Report(p, o)
 	if err != nil {
 		return err
 	}

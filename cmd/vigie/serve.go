@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/net/netutil"
+
 	"vigie/api"
 	"vigie/moderation"
 	"vigie/reports"
@@ -42,13 +44,19 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 			log.Warn("API token reaches every source but Facebook's: limit it with sources (see `vigie token`)", "token", t.Name, "scopes", strings.Join(t.Scopes, ","))
 		}
 	}
+	// The models trained from the moderators' decisions (model.go):
+	// promoted ones in force, the newest candidate in shadow. A broken one
+	// leaves the configured rules running, loudly.
+	if err := app.applyModels(ctx); err != nil {
+		log.Error("model candidates not applied; the configured rules run", "err", err)
+	}
 	if err := app.rememberRecent(ctx); err != nil {
 		return err
 	}
 	if err := app.ensureAdmin(ctx, env); err != nil {
 		return err
 	}
-	ix := reports.NewIndex(reports.Options{Location: app.Config.location()})
+	ix := reports.NewIndex(app.reportOptions())
 	fb, stopFacebook, err := startFacebook(ctx, app)
 	if err != nil {
 		return err
@@ -61,6 +69,8 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		Mount:      publicRoutes(app, ix),
 		Facebook:   fb,
 		Platform:   platformAdmin(app),
+		Models:     modelsAdmin{app},
+		Limits:     app.Config.Server.apiLimits(), TrustedProxies: app.Config.Server.TrustedProxies,
 		Reporting: api.Reporting{
 			Location: app.Config.location(),
 			Report: func(p reports.Period) (*reports.Report, error) {
@@ -82,6 +92,11 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	// Over the cap, new connections wait in the kernel's accept queue while
+	// the open ones are served: a flood of connections slows the newcomers
+	// down instead of running the process out of file descriptors. The
+	// timeouts below bound how long any one connection holds its place.
+	ln = netutil.LimitListener(ln, app.Config.Server.MaxConnections)
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -100,6 +115,14 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 
 	stopBackground := sync.OnceFunc(startBackground(ctx, app, ix))
 	defer stopBackground()
+	stopModels := sync.OnceFunc(startModels(ctx, app))
+	defer stopModels()
+	stopCheckpoints, err := startCheckpoints(ctx, app)
+	if err != nil {
+		return err
+	}
+	stopCheckpoints = sync.OnceFunc(stopCheckpoints)
+	defer stopCheckpoints()
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -116,8 +139,10 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Error("shutdown", "err", err)
 	}
-	stopFacebook()   // after the last delivery is stored, before the database closes
-	stopBackground() // before the database closes under it
+	stopFacebook()    // after the last delivery is stored, before the database closes
+	stopCheckpoints() // signs the head at shutdown: after the last write
+	stopBackground()  // before the database closes under it
+	stopModels()
 	if err := app.Close(); err != nil {
 		return fmt.Errorf("close database: %w", err)
 	}
@@ -171,18 +196,25 @@ func reloadOnHangup(ctx context.Context, app *App, hup <-chan os.Signal) {
 }
 
 // ReloadRules re-reads the config file's rules section and puts the new
-// ruleset in force atomically.
+// ruleset in force atomically, with the stored models (model.go).
 func (a *App) ReloadRules() error {
 	cfg, err := LoadConfig(a.Config.path, a.getenv)
 	if err != nil {
 		return err
 	}
-	rs, err := loadRules(cfg)
+	rs, err := a.rulesWithModels(context.Background(), cfg)
+	if err != nil {
+		return err
+	}
+	// Every page's rules compile before anything changes: a broken
+	// override refuses the whole reload (pages.go).
+	pages, pageRules, err := a.compilePages(context.Background(), cfg)
 	if err != nil {
 		return err
 	}
 	old := a.Service.Rules().Version()
 	a.Service.SetRules(rs)
+	a.Service.SetPages(pages, pageRules)
 	a.Log.Info("rules reloaded", "from", old, "to", rs.Version())
 	return nil
 }

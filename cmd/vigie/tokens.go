@@ -115,7 +115,12 @@ func validSourcePattern(s string) error {
 func (c *Config) apiTokens() ([]api.TokenSpec, error) {
 	var out []api.TokenSpec
 	for i, t := range c.Intake.APITokens {
-		out = append(out, t.spec(i))
+		spec := t.spec(i)
+		var err error
+		if spec.Sources, err = c.pageSources(fmt.Sprintf("intake.api_tokens[%d]", i), spec.Sources); err != nil { // pages.go
+			return nil, err
+		}
+		out = append(out, spec)
 	}
 	if c.Intake.TokenFile == "" {
 		return out, nil
@@ -152,7 +157,11 @@ func (c *Config) apiTokens() ([]api.TokenSpec, error) {
 		if err := validateToken(key, t); err != nil {
 			return nil, err
 		}
-		out = append(out, t.spec(len(out)))
+		spec := t.spec(len(out))
+		if spec.Sources, err = c.pageSources(key, spec.Sources); err != nil {
+			return nil, err
+		}
+		out = append(out, spec)
 	}
 	return out, sc.Err()
 }

@@ -15,8 +15,12 @@ import (
 // runTrain is `vigie train --data FILE.csv[,FILE…] --out model.vmodel`:
 // train a text model for a rule of kind model; with --cv K, print K-fold
 // cross-validated figures on the data instead of (or as well as) writing.
-func runTrain(_ context.Context, env *Env, args []string) error {
-	fs, _ := flags(env, "train")
+// With --from-db it learns from the moderators' decisions instead
+// (train_db.go).
+func runTrain(ctx context.Context, env *Env, args []string) error {
+	fs, cfgPath := flags(env, "train")
+	fromDB := fs.Bool("from-db", false, "train on the moderators' decisions in the database; without --out, store a candidate that runs in shadow")
+	rule := fs.String("rule", "model.toxic", "with --from-db: the model rule the candidate is for")
 	data := fs.String("data", "", "labelled CSV files (text,label[,lang,category]), comma-separated")
 	out := fs.String("out", "", "model file to write")
 	seed := fs.Uint64("seed", 1, "seed of the cross-validation folds")
@@ -27,8 +31,14 @@ func runTrain(_ context.Context, env *Env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	if *fromDB {
+		if *data != "" || fs.NArg() > 0 {
+			return &usageError{"usage: vigie train --from-db [--out model.vmodel] [--cv 5] [--seed 1] [--rule model.toxic] [--config config.yaml]"}
+		}
+		return trainFromDB(ctx, env, *cfgPath, *out, trainParams{rule: *rule, seed: *seed, c: *c, cv: *cv})
+	}
 	if *data == "" || (*out == "" && *cv == 0) || fs.NArg() > 0 {
-		return &usageError{"usage: vigie train --data FILE.csv[,FILE…] (--out model.vmodel | --cv 5) [--seed 1] [--rows N]"}
+		return &usageError{"usage: vigie train --data FILE.csv[,FILE…] (--out model.vmodel | --cv 5) [--seed 1] [--rows N]\n   or: vigie train --from-db [--out model.vmodel] [--cv 5] [--config config.yaml]"}
 	}
 	var ex []rules.Example
 	for _, name := range strings.Split(*data, ",") {

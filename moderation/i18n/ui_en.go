@@ -11,6 +11,7 @@ var enUI = map[string]string{
 	"err_400": "Invalid request", "err_401": "Login required", "err_403": "Access denied", "err_404": "Not found",
 	"err_409": "Conflict: things changed meanwhile", "err_413": "Too large", "err_429": "Too many attempts",
 	"err_500": "Internal error", "err_503": "Service unavailable", "request_id": "Request id:",
+	"rate_limited": "Too many requests", "rate_limited_wait": "Too many requests came from your address. Try again in %d s.",
 	"back_queue": "Back to the queue", "title_queue": "Review queue", "title_error": "Error",
 	"queue_stats": "%d pending, %d of them claimed", "oldest": "oldest received", "start_review": "Start reviewing",
 	"f_category": "Reason", "f_language": "Language", "f_source": "Source", "f_reason": "Rule", "any": "any",

@@ -11,6 +11,7 @@ var frUI = map[string]string{
 	"err_400": "Demande invalide", "err_401": "Connexion requise", "err_403": "Accès refusé", "err_404": "Introuvable",
 	"err_409": "Conflit : la situation a changé", "err_413": "Trop volumineux", "err_429": "Trop de tentatives",
 	"err_500": "Erreur interne", "err_503": "Service indisponible", "request_id": "Identifiant de la requête :",
+	"rate_limited": "Trop de requêtes", "rate_limited_wait": "Trop de requêtes sont venues de votre adresse. Réessayez dans %d s.",
 	"back_queue": "Retour à la file", "title_queue": "File de revue", "title_error": "Erreur",
 	"queue_stats": "%d en attente, dont %d réservés", "oldest": "plus ancien reçu", "start_review": "Commencer la revue",
 	"f_category": "Motif", "f_language": "Langue", "f_source": "Source", "f_reason": "Raison", "any": "tous",

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand"
+	"slices"
 	"time"
 
 	"vigie/moderation"
@@ -58,6 +59,7 @@ func (g *Gen) Comment(id int64, emit func(moderation.Event) error) error {
 	default:
 		e.To, e.Category, e.RuleIDs = moderation.StatusPending, cat, pickRules(r, cat)
 	}
+	flagged(r, &e)
 	for {
 		if err := g.seal(&e, emit); err != nil {
 			return err
@@ -72,6 +74,27 @@ func (g *Gen) Comment(id int64, emit func(moderation.Event) error) error {
 		}
 	}
 }
+
+// flagged makes some comments criticism (a protect rule matched: the rules
+// never refuse them, at most they go to review) and some copies of a
+// repeated text (always reviewed), as the default packs would.
+func flagged(r *rand.Rand, e *moderation.Event) {
+	e.RuleIDs = slices.Clip(e.RuleIDs) // pickRules shares its slices
+	if r.Intn(6) == 0 {
+		e.RuleIDs = append(e.RuleIDs, criticismRules[r.Intn(len(criticismRules))])
+		if e.To == moderation.StatusRefused {
+			e.To = moderation.StatusPending
+		}
+	}
+	if r.Intn(8) == 0 {
+		e.RuleIDs = append(e.RuleIDs, "core.repeated")
+		if e.To != moderation.StatusRefused {
+			e.To, e.Category = moderation.StatusPending, "repeated"
+		}
+	}
+}
+
+var criticismRules = []string{"fr.criticism", "en.criticism"}
 
 func pickRules(r *rand.Rand, cat string) []string {
 	rs := ruleIDs[cat]

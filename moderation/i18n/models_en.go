@@ -1,0 +1,30 @@
+package i18n
+
+// enModels is the admin page of models trained from moderators' decisions.
+var enModels = map[string]string{
+	"title_models":         "Models learnt from the moderators",
+	"models_link":          "Candidate models learnt from the moderators' decisions",
+	"models_intro":         "Each candidate is trained by `vigie train --from-db` on the moderators' decisions (review queue, appeals, audits), never on the rules'. In shadow it scores every comment and changes nothing; promoted, it decides in place of its rule's model. Agreement is measured on the human decisions it never saw (one in five held out, and those taken since); a verdict that refuses or sends to review counts against publication.",
+	"models_none":          "No candidate: `vigie train --from-db` trains one once the moderators have decided enough.",
+	"model_candidate":      "Candidate",
+	"model_state":          "State",
+	"model_rows":           "Training decisions",
+	"model_labels":         "%d refused, %d published",
+	"model_cv":             "Cross-validation",
+	"model_cv_line":        "%d folds: %.1f%% of refused caught, %.1f%% of published refused",
+	"model_agreement":      "Agreement with the moderators",
+	"model_agree_n":        "on %d decisions not seen",
+	"model_current":        "rules in force",
+	"model_cand":           "with the candidate",
+	"model_recall":         "recall",
+	"model_false":          "false flags",
+	"model_state_shadow":   "in shadow",
+	"model_state_promoted": "promoted",
+	"model_state_retired":  "retired",
+	"model_promoted_by":    "promoted by %s at %s",
+	"model_confirm":        "I confirm",
+	"model_promote":        "Promote",
+	"model_retire":         "Retire",
+	"msg_model_promoted":   "The candidate now decides for its rule.",
+	"msg_model_retired":    "The candidate is retired.",
+}

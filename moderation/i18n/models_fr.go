@@ -1,0 +1,30 @@
+package i18n
+
+// frModels is the admin page of models trained from moderators' decisions.
+var frModels = map[string]string{
+	"title_models":         "Modèles appris des modérateurs",
+	"models_link":          "Modèles candidats appris des décisions des modérateurs",
+	"models_intro":         "Chaque candidat est entraîné par `vigie train --from-db` sur les décisions des modérateurs (file de revue, appels, audits), jamais sur celles des règles. En attente (ombre), il note chaque commentaire sans rien changer ; promu, il décide à la place du modèle de sa règle. L'accord est mesuré sur les décisions humaines qu'il n'a pas vues (une sur cinq mise de côté, et celles prises depuis) ; un verdict qui refuse ou envoie en revue compte contre la publication.",
+	"models_none":          "Aucun candidat : `vigie train --from-db` en entraîne un dès que les modérateurs ont assez décidé.",
+	"model_candidate":      "Candidat",
+	"model_state":          "État",
+	"model_rows":           "Décisions d'entraînement",
+	"model_labels":         "%d refusées, %d publiées",
+	"model_cv":             "Validation croisée",
+	"model_cv_line":        "%d plis : %.1f %% des refusés détectés, %.1f %% des publiés refusés",
+	"model_agreement":      "Accord avec les modérateurs",
+	"model_agree_n":        "sur %d décisions non vues",
+	"model_current":        "règles en vigueur",
+	"model_cand":           "avec le candidat",
+	"model_recall":         "rappel",
+	"model_false":          "faux signalements",
+	"model_state_shadow":   "en ombre",
+	"model_state_promoted": "promu",
+	"model_state_retired":  "retiré",
+	"model_promoted_by":    "promu par %s le %s",
+	"model_confirm":        "je confirme",
+	"model_promote":        "Promouvoir",
+	"model_retire":         "Retirer",
+	"msg_model_promoted":   "Le candidat décide désormais pour sa règle.",
+	"msg_model_retired":    "Le candidat est retiré.",
+}
