@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"vigie/storage"
+	"vigie/storage/storagetest"
 )
 
 // testAPIToken is the intake token the test servers accept (through
@@ -128,8 +129,21 @@ func (s *server) post(client *http.Client, body string) (int, []byte, error) {
 // server, kills it with SIGKILL mid-stream, restarts it, and checks that
 // every acknowledged comment is stored exactly once with its event and that
 // the chain verifies.
+// On SQLite and on PostgreSQL.
 func TestKillDashNineLosesNoAcknowledgedComment(t *testing.T) {
-	cfg, dbPath := testConfig(t)
+	t.Run("sqlite", func(t *testing.T) {
+		cfg, dbPath := testConfig(t)
+		testKillDashNine(t, cfg, storage.Config{Driver: "sqlite", DSN: dbPath})
+	})
+	t.Run("postgres", func(t *testing.T) {
+		dsn := storagetest.PostgresDSN(t)
+		cfg := filepath.Join(t.TempDir(), "config.yaml")
+		writeFile(t, cfg, fmt.Sprintf("server:\n  addr: 127.0.0.1:0\ndatabase:\n  driver: postgres\n  dsn: %q\n", dsn))
+		testKillDashNine(t, cfg, storage.Config{Driver: "postgres", DSN: dsn})
+	})
+}
+
+func testKillDashNine(t *testing.T, cfg string, store storage.Config) {
 	srv := startServer(t, cfg, "VIGIE_API_TOKEN="+testAPIToken)
 
 	var mu sync.Mutex
@@ -193,7 +207,7 @@ func TestKillDashNineLosesNoAcknowledgedComment(t *testing.T) {
 		t.Fatalf("SIGTERM: exit %v, want 0\n%s", err, srv2.log())
 	}
 
-	db, err := storage.Open(context.Background(), storage.Config{Driver: "sqlite", DSN: dbPath}, nil)
+	db, err := storage.Open(context.Background(), store, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
