@@ -90,6 +90,10 @@ type serverOptions struct {
 	// overrides (compiled here) and moderators. ("Pages" above is the
 	// platform policy.)
 	PageList []moderation.Page
+	// Metrics are the /metrics options; with LogMetrics the store is
+	// read for the decisions counter and the chain head.
+	Metrics    api.MetricsOptions
+	LogMetrics bool
 }
 
 // testEpoch is where the fake clock of every test server starts.
@@ -122,7 +126,11 @@ func newServerWith(t testing.TB, cfg storage.Config, o serverOptions) *testServe
 		setPages(t, svc, settings, o.PageList)
 	}
 	accounts := moderation.NewAccounts(db, clock)
-	h := api.New(api.Deps{Service: svc, Tokens: api.NewTokens(append([]api.TokenSpec{{Digest: hashToken(testToken), Grant: api.Grant{Name: "test", Scopes: api.Scopes, Sources: []string{"*"}}}}, o.Tokens...)), Accounts: accounts, Log: log, Ping: db.Ping, Ready: db.Ready,
+	if o.LogMetrics {
+		o.Metrics.Log = db
+		o.Metrics.ChainHead = func(ctx context.Context) (int64, error) { seq, _, err := db.Head(ctx); return seq, err }
+	}
+	h := api.New(api.Deps{Metrics: o.Metrics, Service: svc, Tokens: api.NewTokens(append([]api.TokenSpec{{Digest: hashToken(testToken), Grant: api.Grant{Name: "test", Scopes: api.Scopes, Sources: []string{"*"}}}}, o.Tokens...)), Accounts: accounts, Log: log, Ping: db.Ping, Ready: db.Ready,
 		WriteStats: func() (int64, int64) { ws := db.WriteStats(); return ws.Requests, ws.Commits }, Reporting: o.Reporting,
 		Platform: platform, Models: o.Models})
 	srv := httptest.NewServer(h)
@@ -413,7 +421,7 @@ func TestHealthAndMetrics(t *testing.T) {
 	}
 	s.post(t, map[string]any{"source": "api:test", "external_id": "1", "text": "Bonjour à tous"})
 	r := s.do(t, "GET", "/metrics", "", nil)
-	if r.Status != 200 || !bytes.Contains(r.Raw, []byte(`vigie_intake_comments_total{status="published"} 1`)) ||
+	if r.Status != 200 || !bytes.Contains(r.Raw, []byte(`vigie_intake_comments_total{source_kind="api",status="published"} 1`)) ||
 		!bytes.Contains(r.Raw, []byte("vigie_storage_write_requests_total 1")) || !bytes.Contains(r.Raw, []byte("vigie_storage_commits_total 1")) {
 		t.Fatalf("metrics: %d %.2000s", r.Status, r.Raw)
 	}

@@ -72,7 +72,7 @@ func (s *Server) postComment(c *gin.Context) error {
 	if !res.Created {
 		code, label = http.StatusOK, "duplicate"
 	}
-	s.metrics.intake.WithLabelValues(label).Inc()
+	s.metrics.countIntake(n.Source, label)
 	c.JSON(code, intakeResponse{ID: res.Comment.ID, Status: res.Comment.Status.String(), Verdict: res.Verdict})
 	return nil
 }
@@ -108,8 +108,11 @@ type eventJSON struct {
 	RuleIDs        []string  `json:"rule_ids"`
 	RulesetVersion string    `json:"ruleset_version,omitempty"`
 	Note           string    `json:"note,omitempty"`
-	PrevHash       string    `json:"prev_hash"`
-	Hash           string    `json:"hash"`
+	// Summary says in words what an event that is no decision did:
+	// "purged (retention)" for a purge.
+	Summary  string `json:"summary,omitempty"`
+	PrevHash string `json:"prev_hash"`
+	Hash     string `json:"hash"`
 }
 
 func (s *Server) getComment(c *gin.Context) error {

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -16,7 +17,11 @@ type metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.HistogramVec
 	intake   *prometheus.CounterVec
+	access   metricsAccess // metrics_access.go
 }
+
+// scrapeTimeout bounds the database reads of one scrape.
+const scrapeTimeout = 2 * time.Second
 
 // WriteStats are the storage writer's counters, exported so rows per commit
 // (requests ÷ commits) can be watched.
@@ -31,8 +36,8 @@ func newMetrics(ws WriteStats) *metrics {
 	}, []string{"method", "route", "code"})
 	m.intake = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "vigie_intake_comments_total",
-		Help: "Comments taken in, by resulting status (duplicate for a repeat delivery).",
-	}, []string{"status"})
+		Help: "Comments taken in, by kind of source (api, facebook, …) and resulting status (duplicate for a repeat delivery).",
+	}, []string{"source_kind", "status"})
 	if ws != nil {
 		m.reg.MustRegister(
 			prometheus.NewCounterFunc(prometheus.CounterOpts{
@@ -52,6 +57,24 @@ func newMetrics(ws WriteStats) *metrics {
 
 func (m *metrics) observe(method, route string, code int, d time.Duration) {
 	m.requests.WithLabelValues(methodLabel(method), route, strconv.Itoa(code)).Observe(d.Seconds())
+}
+
+// countIntake counts one intake answer. The source's kind (what comes
+// before the colon) is the label, never the full source: pages and API
+// clients are many, kinds are few.
+func (m *metrics) countIntake(source, status string) {
+	m.intake.WithLabelValues(sourceKindLabel(source), status).Inc()
+}
+
+// sourceKindLabel keeps the label to the kinds Vigie writes; anything else
+// (a new kind not yet listed) is "other".
+func sourceKindLabel(source string) string {
+	kind, _, _ := strings.Cut(source, ":")
+	switch kind {
+	case "api", "facebook", "import":
+		return kind
+	}
+	return "other"
 }
 
 // methodLabel keeps the label's values to the methods HTTP defines: a

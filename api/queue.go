@@ -309,9 +309,13 @@ func toEventJSON(e moderation.Event) eventJSON {
 	if ids == nil {
 		ids = []string{}
 	}
-	return eventJSON{
+	ej := eventJSON{
 		Seq: e.Seq, At: e.At, Actor: e.Actor, From: from, To: e.To.String(), Route: e.Route.String(),
 		Automation: e.Automation.String(), Category: e.Category, RuleIDs: ids,
 		RulesetVersion: e.RulesetVersion, Note: e.Note, PrevHash: e.PrevHash, Hash: e.Hash,
 	}
+	if e.IsPurge() {
+		ej.Summary = "purged (retention)" // the API speaks English; the UI says it through i18n (route_purge)
+	}
+	return ej
 }

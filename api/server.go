@@ -49,6 +49,9 @@ type Deps struct {
 	// believed for the client address; none by default, so a client
 	// cannot pick the address its limits are counted against.
 	TrustedProxies []string
+	// Metrics say where /metrics is served and who may read it
+	// (metrics_access.go).
+	Metrics MetricsOptions
 }
 
 // Server holds the router and its dependencies.
@@ -77,6 +80,7 @@ func New(d Deps) *Server {
 	s := &Server{svc: d.Service, tokens: d.Tokens, accounts: d.Accounts, platform: d.Platform, log: d.Log, maxBody: d.MaxBodyBytes, ping: d.Ping, ready: d.Ready, metrics: newMetrics(d.WriteStats), ui: parseUI(), reporting: d.Reporting, rulesAdmin: d.RulesAdmin}
 	s.models = d.Models
 	s.limits = newLimiters(d.Limits, s.metrics.reg)
+	s.metrics.configure(d.Metrics)
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -105,7 +109,7 @@ func New(d Deps) *Server {
 
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
-	r.GET("/metrics", gin.WrapH(s.metrics.handler()))
+	s.mountMetrics(r, d.Metrics)
 
 	v1 := r.Group("/api/v1", s.jsonBodies())
 	{

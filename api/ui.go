@@ -82,6 +82,8 @@ type uiView struct {
 	// Alerts counts failed platform actions an admin must act on.
 	Alerts      int64
 	HasPlatform bool
+	// Crises are the crises in force: every page shows their banner.
+	Crises []moderation.CrisisPeriod
 }
 
 type uiUser struct {

@@ -65,6 +65,7 @@ func (s *Server) mountModeration(r *gin.Engine) {
 	v1.GET("/audits", read, s.handle(s.getAudits))
 	v1.POST("/audits/claim", decide, s.handle(s.postAuditClaim))
 	v1.POST("/audits/:id/decision", decide, s.handle(s.postAuditDecision))
+	s.mountCrisis(ui, v1, admin) // crisis.go
 }
 
 // view is what every UI page shows around its content.
@@ -81,6 +82,8 @@ func (s *Server) view(c *gin.Context, nav string, data any) uiView {
 	if v.IsAdmin {
 		v.Alerts, v.HasPlatform = s.platformAlerts(c.Request.Context()), s.platform != nil
 	}
+	// The crisis banner (crisis.go), on every page of every role.
+	v.Crises = s.svc.Crisis().Ongoing()
 	if st, err := s.queueStats(c); err == nil { // scope.go: the user's pages
 		v.Stats = st
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"vigie/rules"
@@ -58,8 +59,14 @@ type Event struct {
 // Validate checks an event before it is written.
 func (e *Event) Validate() error {
 	switch {
-	case e.CommentID <= 0:
+	case e.CommentID < 0, e.CommentID == 0 && e.Route != RouteCrisis:
 		return Errorf(ErrInvalid, "comment_id", "event has no comment")
+	case e.CommentID > 0 && e.Route == RouteCrisis:
+		return Errorf(ErrInvalid, "comment_id", "a crisis event belongs to a page, not to a comment")
+	case e.Route == RouteCrisis && strings.TrimSpace(e.Note) == "":
+		return Errorf(ErrInvalid, "reason", "a crisis event needs a reason")
+	case e.Route == RouteCrisis && e.Category != CrisisStart && e.Category != CrisisStop:
+		return Errorf(ErrInvalid, "action", "a crisis event starts or stops, not %q", e.Category)
 	case e.At.IsZero():
 		return Errorf(ErrInvalid, "at", "event has no time")
 	case e.Actor == "":
@@ -95,7 +102,13 @@ func (e *Event) appendCanonical(b []byte) []byte {
 	field("comment", string(strconv.AppendInt(num[:0], e.CommentID, 10)))
 	field("at", string(e.At.UTC().AppendFormat(at[:0], time.RFC3339Nano)))
 	field("actor", e.Actor)
-	field("from", statusOrNew(e.From))
+	// A page's event (route crisis) has no comment, hence no status: both
+	// are written empty, not "new", which would claim a comment was taken in.
+	from := statusOrNew(e.From)
+	if e.Route == RouteCrisis {
+		from = ""
+	}
+	field("from", from)
 	field("to", e.To.String())
 	field("route", e.Route.String())
 	field("automation", e.Automation.String())

@@ -21,7 +21,25 @@ var _ PlatformPolicy = PagePolicy(nil)
 // ActionsFor says what an event owes the comment's page.
 func (p PagePolicy) ActionsFor(c *Comment, e *Event) []PlatformAction {
 	page, ok := p[c.Source]
-	if !ok || e.Route == RoutePlatform || e.From == e.To {
+	if !ok {
+		return nil
+	}
+	return actionsOn(page, c, e)
+}
+
+// ActionsHidingPending is ActionsFor on a page that hides what goes to
+// review: the page's crisis mode hid the comment while pending (crisis.go).
+func (p PagePolicy) ActionsHidingPending(c *Comment, e *Event) []PlatformAction {
+	page, ok := p[c.Source]
+	if !ok {
+		return nil
+	}
+	page.HidePending = true
+	return actionsOn(page, c, e)
+}
+
+func actionsOn(page PageActions, c *Comment, e *Event) []PlatformAction {
+	if e.Route == RoutePlatform || e.From == e.To {
 		// The platform's own news needs no answer, and a confirmation
 		// changes nothing on the page.
 		return nil

@@ -20,6 +20,7 @@ type Service struct {
 	limits   Limits
 	rules    atomic.Pointer[rules.Ruleset]
 	pages    atomic.Pointer[pageBook] // pages.go
+	crisis   *CrisisState             // crisis.go
 	recent   *Recent
 	platform PlatformPolicy
 	audit    sampler
@@ -54,7 +55,7 @@ const DefaultLease = 5 * time.Minute
 // NewService builds the pipeline over a store and a compiled ruleset.
 func NewService(store Store, rs *rules.Ruleset, o Options) *Service {
 	s := &Service{store: store, clock: o.Clock, limits: o.Limits, platform: o.Platform,
-		audit: newSampler(o.AuditRate, o.Random), lease: o.Lease}
+		audit: newSampler(o.AuditRate, o.Random), lease: o.Lease, crisis: &CrisisState{}}
 	if s.lease <= 0 {
 		s.lease = DefaultLease
 	}
@@ -129,7 +130,7 @@ func (s *Service) Intake(ctx context.Context, n NewComment) (IntakeResult, error
 		return IntakeResult{}, fmt.Errorf("intake salt: %w", err)
 	}
 	authorKey := AuthorKey(n.Source, n.Author.ID)
-	rs := s.rulesForSource(n.Source) // the page's rules (pages.go)
+	rs := s.rulesForIntake(n.Source) // the page's rules, its crisis rules in a crisis (crisis.go)
 	v := rs.Classify(rules.Input{Text: n.Text, Source: n.Source, AuthorKey: authorKey, At: now}, s.recent)
 
 	created := n.CreatedAt
@@ -148,6 +149,7 @@ func (s *Service) Intake(ctx context.Context, n NewComment) (IntakeResult, error
 	fx := Effects{Actions: s.actionsFor(&c, e)}
 	if c.Status == StatusPending {
 		fx.Review = reviewItemOf(&c, &v)
+		s.crisisFirst(fx.Review) // crisis.go: a page in crisis goes first
 	} else {
 		fx.Audit = s.audit.drawn()
 	}
@@ -295,6 +297,9 @@ func (s *Service) decide(ctx context.Context, d Decision, fx Effects) (Event, er
 func (s *Service) actionsFor(c *Comment, e *Event) []PlatformAction {
 	if s.platform == nil {
 		return nil
+	}
+	if acts, ok := s.crisisActions(c, e); ok {
+		return acts
 	}
 	return s.platform.ActionsFor(c, e)
 }

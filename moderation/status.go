@@ -73,9 +73,11 @@ const (
 	RouteRecheck                   // own re-review by a moderator (not an audit sample)
 	RouteExternal                  // external request (authority, trusted flagger)
 	RouteUndo                      // a moderator took back their own decision within seconds
+	RouteCrisis                    // crisis mode started or stopped on a page (no comment: moderation/crisis.go)
+	RoutePurge                     // retention erased the comment's personal data; no status changes (moderation/purge.go)
 )
 
-var routeNames = [...]string{"", "rules", "review", "appeal", "audit", "report", "edit", "platform", "recheck", "external", "undo"}
+var routeNames = [...]string{"", "rules", "review", "appeal", "audit", "report", "edit", "platform", "recheck", "external", "undo", "crisis", "purge"}
 
 func (r Route) String() string {
 	if r < 0 || int(r) >= len(routeNames) {
@@ -85,7 +87,7 @@ func (r Route) String() string {
 }
 
 // Valid reports whether r is a known route.
-func (r Route) Valid() bool { return r >= RouteRules && r <= RouteUndo }
+func (r Route) Valid() bool { return r >= RouteRules && int(r) < len(routeNames) }
 
 // ParseRoute reads a route name.
 func ParseRoute(v string) (Route, error) {
@@ -184,6 +186,12 @@ func (r Route) Confirms() bool {
 // from published or refused back to pending (Service.Undo checks that it is
 // the actor's own decision, seconds old).
 func CheckChange(from, to Status, route Route) error {
+	if route == RouteCrisis || (from == 0 && to == 0) {
+		return checkCrisisChange(from, to, route) // crisis.go
+	}
+	if route == RoutePurge {
+		return checkPurgeChange(from, to) // purge.go
+	}
 	if from == to && from.Valid() && from != StatusWithdrawn && route.Confirms() {
 		return nil
 	}

@@ -37,8 +37,9 @@ type Store interface {
 	// the way verify, reports and other instances read the log.
 	EventsAfter(ctx context.Context, after int64, limit int) ([]Event, error)
 	// Purge erases text, author and salt of comments received before the
-	// given time, and the text snapshots of their events; it returns how
-	// many comments it purged. Counts and hashes are unchanged.
+	// given time, and the text snapshots of their events, recording one
+	// purge event per comment (purge.go); it returns how many comments it
+	// purged. Counts and the hashes of earlier events are unchanged.
 	Purge(ctx context.Context, before time.Time) (int, error)
 
 	QueueStore

@@ -61,8 +61,13 @@ type VerifyResult struct {
 	Head     string // the hash they end on
 	Comments int64  // comments checked against their last event
 	Purged   int64  // of which purged (text and author erased)
-	Problems []Problem
-	Dropped  int // problems found past MaxProblems
+	// LegacyPurged counts purged comments with no purge event, accepted
+	// because their purge predates the first purge event of the log
+	// (verify_purge.go); Legacy lists the first of them.
+	LegacyPurged int64
+	Legacy       []int64
+	Problems     []Problem
+	Dropped      int // problems found past MaxProblems
 }
 
 // OK reports whether nothing was found wrong.
@@ -104,9 +109,10 @@ func (e *VerifyError) Error() string {
 //   - each comment: it has events; its status and category are those its
 //     last event set; its text and author match that event's digests.
 //
-// A purge is recognised by its record (purged_at) with everything it
-// erases erased, never by a missing salt alone: a NULL salt with no purge
-// recorded, or text left after one, is tampering.
+// A purge is recognised by its own event (verify_purge.go), with
+// everything it erases erased, never by a missing salt alone: a NULL salt
+// with no purge recorded, purged_at without a purge event (past the legacy
+// ones), or text left after one, is tampering.
 func Verify(ctx context.Context, r VerifyReader, opt VerifyOptions) (*VerifyResult, error) {
 	if opt.PageSize <= 0 {
 		opt.PageSize = 5000
@@ -128,7 +134,8 @@ type verifier struct {
 	r      VerifyReader
 	opt    VerifyOptions
 	res    *VerifyResult
-	broken bool // the chain broke: later links are not checked
+	broken bool     // the chain broke: later links are not checked
+	purges purgeLog // which comments have a purge event (verify_purge.go)
 }
 
 func (v *verifier) add(p Problem) {
@@ -217,9 +224,17 @@ func (v *verifier) checkEvent(chain *ChainVerifier, e *Event, cs map[int64]Comme
 			v.add(Problem{Seq: e.Seq, CommentID: e.CommentID, What: "its stored verdict does not match the verdict digest in the chain (events.verdict was rewritten)"})
 		}
 	}
+	if e.Route == RouteCrisis || e.CommentID == 0 {
+		v.checkPageEvent(e) // crisis.go
+		return
+	}
 	c, ok := cs[e.CommentID]
 	if !ok {
 		v.add(Problem{Seq: e.Seq, CommentID: e.CommentID, What: "its comment does not exist (the comment row was deleted)"})
+		return
+	}
+	if e.IsPurge() {
+		v.checkPurgeEvent(e, &c) // verify_purge.go
 		return
 	}
 	switch {
@@ -273,6 +288,7 @@ func (v *verifier) checkComment(c *Comment, last *Event) {
 	}
 	if !c.PurgedAt.IsZero() {
 		v.res.Purged++
+		v.checkPurgeRecorded(c, last) // verify_purge.go
 		if c.Text != "" || c.Author.ID != "" || c.Author.Name != "" || len(c.Salt) > 0 {
 			bad("it is marked purged at %s yet still holds %s (a purge erases them all)", c.PurgedAt.Format(time.RFC3339), kept(c))
 		}

@@ -92,6 +92,7 @@ func (ix *Index) Report(p Period, o ReportOptions) (*Report, error) {
 	rep.Rates = rates(&rep.Activity.Totals)
 	rep.TimeToDecision = timeToDecision(ttd)
 	rep.Policy = policyEntries(o.Policy)
+	rep.Crises = ix.crisisReports(p.From, p.To, o.Page, pages)
 	return rep, nil
 }
 

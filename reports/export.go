@@ -87,6 +87,7 @@ func (r *Report) WriteCSV(w io.Writer) error {
 		row("series", r.Series.Granularity, p.Start, "refused", itoa(p.Refused))
 		row("series", r.Series.Granularity, p.Start, "reinstated", itoa(p.Reinstated))
 	}
+	r.crisisRows(row) // crisis.go
 	cw.Flush()
 	return cw.Error()
 }

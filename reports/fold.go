@@ -24,6 +24,15 @@ func reinstClass(r moderation.Route) uint8 {
 // fold applies a checked event to the comment's state, the cohort buckets of
 // its receipt day and the activity buckets of the event's day.
 func (ix *Index) fold(e *moderation.Event) {
+	if e.Route == moderation.RouteCrisis {
+		ix.foldCrisis(e) // crisis.go: a page's event, not a comment's
+		return
+	}
+	if e.IsPurge() {
+		// A purge erased personal data; it decided nothing and keeps the
+		// status: no count moves (moderation/purge.go).
+		return
+	}
 	id := e.CommentID
 	if id >= int64(len(ix.comments)) {
 		n := max(int64(len(ix.comments))*2, id+1, 1024)
@@ -43,6 +52,9 @@ func (ix *Index) fold(e *moderation.Event) {
 
 	if e.From == 0 {
 		*c = cstate{recvAt: e.At.Unix(), recvDay: d, src: k.src, page: ix.pageID(e.Source)}
+		if len(ix.crises) > 0 {
+			ix.crisisReceived(id, c, e.At)
+		}
 	} else {
 		ix.addCohort(c, -1) // take the old state out; the new one goes back below
 	}
@@ -105,6 +117,7 @@ func (ix *Index) fold(e *moderation.Event) {
 		c.flags |= flagHumanDecided
 		r := ix.day(c.page, d)
 		r.ttd = append(r.ttd, int32(max(0, e.At.Unix()-c.recvAt)))
+		ix.crisisDecided(id, r.ttd[len(r.ttd)-1])
 	}
 
 	c.status = e.To

@@ -19,6 +19,15 @@ import (
 // salts and so differ between runs; golden files hold a placeholder.
 var hashRe = regexp.MustCompile(`[0-9a-f]{64}`)
 
+// headSeqRe matches the head's sequence number, which a purge moves: it
+// records one event per purged comment.
+var headSeqRe = regexp.MustCompile(`(last_seq\D{1,4}|#)\d+`)
+
+// withoutHead masks the chain head: what a purge may change.
+func withoutHead(b []byte) string {
+	return string(headSeqRe.ReplaceAll(hashRe.ReplaceAll(b, []byte("<hash>")), []byte("${1}<seq>")))
+}
+
 func buildReports(t *testing.T, s *seeded) map[string][]byte {
 	t.Helper()
 	ix, err := reports.Recompute(context.Background(), s.store, reports.Options{})
@@ -79,8 +88,12 @@ func TestGoldenScriptedHistory(t *testing.T) {
 	}
 	after := buildReports(t, s)
 	for name := range before {
-		if d := cmp.Diff(string(before[name]), string(after[name])); d != "" {
+		// The purge events move the head; no figure moves.
+		if d := cmp.Diff(withoutHead(before[name]), withoutHead(after[name])); d != "" {
 			t.Errorf("%s changed after a purge:\n%s", name, d)
+		}
+		if !strings.HasPrefix(name, "sor.") && bytes.Equal(before[name], after[name]) { // statements show no head
+			t.Errorf("%s: the head did not move after a purge of %d comments (no purge event?)", name, n)
 		}
 	}
 }

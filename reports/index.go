@@ -69,6 +69,10 @@ type Index struct {
 	days   map[dayKey]*dayRoll
 	pages  dict // page ids; 0 is "" (no PageOf)
 	pageOf func(string) string
+	// crises are the crisis periods with the comments received during
+	// them; crisisTTD their time to first human decision (-1: none yet).
+	crises    []crisisRoll
+	crisisTTD map[int64]int32
 }
 
 // dayKey is one page's day.
@@ -235,7 +239,7 @@ func (ix *Index) apply(e *moderation.Event) error {
 	}
 	ix.fold(e)
 	ix.lastSeq, ix.head = e.Seq, e.Hash
-	if e.At.After(ix.asOf) {
+	if e.At.After(ix.asOf) && !e.IsPurge() { // a purge is not report data (fold.go)
 		ix.asOf = e.At.UTC()
 	}
 	return nil
@@ -244,6 +248,9 @@ func (ix *Index) apply(e *moderation.Event) error {
 // check validates an event against the comment's current state before any
 // change is made.
 func (ix *Index) check(e *moderation.Event) error {
+	if e.Route == moderation.RouteCrisis {
+		return e.Validate() // a page's event: no comment to check it against
+	}
 	if e.CommentID <= 0 {
 		return errors.New("no comment id")
 	}

@@ -27,6 +27,9 @@ type Report struct {
 	TimeToDecision TimeToDecision `json:"time_to_decision"`
 	Series         Series         `json:"series"`
 	Policy         []PolicyEntry  `json:"policy"`
+	// Crises are the crisis periods that overlap the report's period, each
+	// with its own figures (crisis.go).
+	Crises []CrisisReport `json:"crises"`
 	// Page is the page the report is limited to; absent for all pages.
 	Page *PageInfo `json:"page,omitempty"`
 	// Checkpoint is the latest signed statement of the chain head, when

@@ -74,13 +74,13 @@ func TestCheckpointsCatchWhatVerifyCannot(t *testing.T) {
 	}{
 		{"last event and its comment deleted, head moved back", func(t *testing.T, db *DB, tx *gorm.DB) {
 			dropCommentForeignKeys(t, tx)
-			exec(t, tx, `DELETE FROM events WHERE seq = 7`)
+			exec(t, tx, `DELETE FROM events WHERE seq = 9`)
 			exec(t, tx, `DELETE FROM comments WHERE id = 6`)
-			exec(t, tx, `UPDATE chain_head SET seq = 6, hash = (SELECT hash FROM events WHERE seq = 6) WHERE id = 1`)
-		}, "checkpoint at event 7 signed at 2025-03-15T08:26:53Z: the log now has no event 7; it ends at event 6"},
+			exec(t, tx, `UPDATE chain_head SET seq = 8, hash = (SELECT hash FROM events WHERE seq = 8) WHERE id = 1`)
+		}, "checkpoint at event 9 signed at 2025-03-15T08:26:53Z: the log now has no event 9; it ends at event 8"},
 		{"history rewritten, every later hash recomputed", func(t *testing.T, db *DB, tx *gorm.DB) {
 			rewriteConsistently(t, db, tx, 4, "nothing to see")
-		}, "checkpoint at event 7 signed at 2025-03-15T08:26:53Z: the log now has hash"},
+		}, "checkpoint at event 9 signed at 2025-03-15T08:26:53Z: the log now has hash"},
 	}
 	forEachDriver(t, func(t *testing.T, cfg Config) {
 		for _, tt := range tests {
@@ -90,11 +90,11 @@ func TestCheckpointsCatchWhatVerifyCannot(t *testing.T) {
 					c = postgresConfig(t)
 				}
 				db := verifyFixture(t, c)
-				mustIntake(t, db, 5, moderation.StatusPublished) // event 7, comment 6
+				mustIntake(t, db, 5, moderation.StatusPublished) // event 9 (after 2 purge events), comment 6
 				ctx := context.Background()
 				s := testSigner(t)
 				cp, err := moderation.MakeCheckpoint(ctx, db, s, t0.Add(24*time.Hour))
-				if err != nil || cp == nil || cp.Seq != 7 {
+				if err != nil || cp == nil || cp.Seq != 9 {
 					t.Fatalf("MakeCheckpoint = %+v, %v", cp, err)
 				}
 				if problems, err := moderation.CheckCheckpoints(ctx, db, s.PublicKey(), []moderation.Checkpoint{*cp}); err != nil || len(problems) > 0 {

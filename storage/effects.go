@@ -68,7 +68,7 @@ func (w *writer) guardEffects(tx *gorm.DB, fx *moderation.Effects, e *moderation
 			return nil, fmt.Errorf("read last event: %w", err)
 		}
 		for _, p := range w.pending { // this batch's events, not inserted yet
-			if p.CommentID == e.CommentID {
+			if int64(p.CommentID) == e.CommentID {
 				last = max(last, p.Seq)
 			}
 		}

@@ -267,6 +267,7 @@ var migrations = []migration{
 	}},
 	migration7, // model candidates (candidates.go)
 	migration8,
+	migration9, // events of a page: crisis mode (crisis.go)
 }
 
 // migration8 chains the verdict snapshot (events.verdict_digest, hashed

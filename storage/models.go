@@ -49,8 +49,8 @@ type commentRow struct {
 func (commentRow) TableName() string { return "comments" }
 
 type eventRow struct {
-	Seq            int64 `gorm:"primaryKey;autoIncrement:false"`
-	CommentID      int64 `gorm:"column:comment_id"`
+	Seq            int64      `gorm:"primaryKey;autoIncrement:false"`
+	CommentID      commentRef `gorm:"column:comment_id"` // NULL for a page's event (crisis.go)
 	At             time.Time
 	Actor          string
 	FromStatus     string
@@ -130,8 +130,8 @@ func eventRowOf(e *moderation.Event, verdict *string) eventRow {
 	}
 	text := e.Text
 	return eventRow{
-		Seq: e.Seq, CommentID: e.CommentID, At: moderation.TruncateTime(e.At), Actor: e.Actor,
-		FromStatus: fromStatusName(e.From), ToStatus: e.To.String(), Route: e.Route.String(),
+		Seq: e.Seq, CommentID: commentRef(e.CommentID), At: moderation.TruncateTime(e.At), Actor: e.Actor,
+		FromStatus: eventFromStatus(e), ToStatus: e.To.String(), Route: e.Route.String(),
 		Automation: e.Automation.String(), Category: e.Category, RuleIDs: ids,
 		RulesetVersion: e.RulesetVersion, Note: e.Note, Source: e.Source, Language: e.Language,
 		TextDigest: e.TextDigest, AuthorDigest: e.AuthorDigest, PrevHash: e.PrevHash, Hash: e.Hash,
@@ -144,19 +144,21 @@ func eventRowOf(e *moderation.Event, verdict *string) eventRow {
 // event as surely as a wrong hash.
 func (r *eventRow) toDomain() (moderation.Event, error) {
 	e := moderation.Event{
-		Seq: r.Seq, CommentID: r.CommentID, At: moderation.TruncateTime(r.At), Actor: r.Actor,
+		Seq: r.Seq, CommentID: int64(r.CommentID), At: moderation.TruncateTime(r.At), Actor: r.Actor,
 		Category: r.Category, RulesetVersion: r.RulesetVersion, Note: r.Note, Source: r.Source,
 		Language: r.Language, TextDigest: r.TextDigest, AuthorDigest: r.AuthorDigest,
 		PrevHash: r.PrevHash, Hash: r.Hash, VerdictDigest: r.VerdictDigest,
 	}
 	var err error
-	if r.FromStatus != "new" {
+	if r.FromStatus != "new" && r.FromStatus != "" { // "": a page's event has no status (crisis.go)
 		if e.From, err = moderation.ParseStatus(r.FromStatus); err != nil {
 			return e, fmt.Errorf("event %d: %w", r.Seq, err)
 		}
 	}
-	if e.To, err = moderation.ParseStatus(r.ToStatus); err != nil {
-		return e, fmt.Errorf("event %d: %w", r.Seq, err)
+	if r.ToStatus != "" || r.CommentID != 0 {
+		if e.To, err = moderation.ParseStatus(r.ToStatus); err != nil {
+			return e, fmt.Errorf("event %d: %w", r.Seq, err)
+		}
 	}
 	if e.Route, err = moderation.ParseRoute(r.Route); err != nil {
 		return e, fmt.Errorf("event %d: %w", r.Seq, err)
@@ -176,6 +178,15 @@ func (r *eventRow) toDomain() (moderation.Event, error) {
 		return e, fmt.Errorf("event %d: %w", r.Seq, err)
 	}
 	return e, nil
+}
+
+// eventFromStatus is the stored from_status: a page's event (no comment:
+// crisis.go) has no status, "" as in the canonical form.
+func eventFromStatus(e *moderation.Event) string {
+	if e.Route == moderation.RouteCrisis {
+		return ""
+	}
+	return fromStatusName(e.From)
 }
 
 // fromStatusName writes the zero status as "new", the word the hash chain's
@@ -214,15 +225,25 @@ func decodeVerdict(s *string) (*rules.Verdict, error) {
 // the model on every row, on the one writer goroutine all intake waits for.
 // The column lists match the models above and migration 1.
 const (
-	insertCommentSQL = `INSERT INTO comments (source, external_id, thread_id, parent_id, author_id,
+	insertCommentsPrefix = `INSERT INTO comments (source, external_id, thread_id, parent_id, author_id,
 		author_name, text, language, status, category, verdict, created_at, received_at, updated_at,
-		salt, purged_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (source, external_id) DO NOTHING RETURNING id`
-	insertEventsPrefix = `INSERT INTO events (seq, comment_id, at, actor, from_status, to_status, route,
+		salt, purged_at) VALUES `
+	commentTuple        = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	onConflictDoNothing = ` ON CONFLICT (source, external_id) DO NOTHING`
+	insertEventsPrefix  = `INSERT INTO events (seq, comment_id, at, actor, from_status, to_status, route,
 		automation, category, rule_ids, ruleset_version, note, source, language, text_digest,
 		author_digest, prev_hash, hash, text, verdict, verdict_digest) VALUES `
 	eventTuple = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
+
+// commentColumns is the number of values per comments row.
+const commentColumns = 16
+
+// insertCommentsSQL inserts n comments in one statement, skipping those
+// whose (source, external_id) exists.
+func insertCommentsSQL(n int) string {
+	return insertCommentsPrefix + strings.Repeat(commentTuple+", ", n-1) + commentTuple + onConflictDoNothing
+}
 
 // insertEventsSQL inserts n events in one statement.
 func insertEventsSQL(n int) string {

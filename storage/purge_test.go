@@ -25,7 +25,7 @@ func TestPurgeErasesPersonalDataAndKeepsTheChain(t *testing.T) {
 			t.Fatal(err)
 		}
 		before := t0.Add(5 * time.Second).In(time.FixedZone("X", 7*3600)) // any zone
-		n, err := db.Purge(ctx, before)
+		n, err := db.PurgeWith(ctx, before, moderation.RetentionPurge("180d", ""))
 		if err != nil || n != 2 {
 			t.Fatalf("Purge = %d, %v; want 2", n, err)
 		}
@@ -53,11 +53,22 @@ func TestPurgeErasesPersonalDataAndKeepsTheChain(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			last := evs[len(evs)-1]
+			if !last.IsPurge() || last.From != got.Status || last.To != got.Status || last.Actor != moderation.ActorSystem ||
+				last.Note != "retention 180d" || last.Category != got.Category || last.Source != got.Source ||
+				!last.At.Equal(got.PurgedAt) || last.TextDigest != "" || last.AuthorDigest != "" {
+				t.Errorf("comment %d: last event after purge = %+v; want its purge event", c.ID, last)
+			}
+			for _, e := range evs[:len(evs)-1] {
+				if e.IsPurge() {
+					t.Errorf("comment %d: more than one purge event (%d)", c.ID, e.Seq)
+				}
+			}
 			for _, e := range evs {
 				if e.Text != "" || (e.Verdict != nil && e.Verdict.Matches[0].Text != "") {
 					t.Errorf("event %d keeps a snapshot after purge: %q %+v", e.Seq, e.Text, e.Verdict)
 				}
-				if e.TextDigest == "" || e.AuthorDigest == "" {
+				if !e.IsPurge() && (e.TextDigest == "" || e.AuthorDigest == "") {
 					t.Errorf("event %d lost its chained digests", e.Seq)
 				}
 			}
@@ -69,7 +80,10 @@ func TestPurgeErasesPersonalDataAndKeepsTheChain(t *testing.T) {
 		if got.Text != kept.Text || got.Author != kept.Author || !got.PurgedAt.IsZero() {
 			t.Errorf("comment received after the cut was purged: %+v", got)
 		}
-		mustVerify(t, db, 4)
+		mustVerify(t, db, 6) // 4 decisions and 2 purges
+		if evs, err := db.Events(ctx, kept.ID); err != nil || len(evs) != 1 {
+			t.Errorf("comment received after the cut has %d events (%v), want its first only", len(evs), err)
+		}
 
 		// Purged comments are not purged again.
 		if n, err := db.Purge(ctx, before); err != nil || n != 0 {
@@ -93,5 +107,5 @@ func TestPurgeWorksInChunks(t *testing.T) {
 	if err := db.r.Table("comments").Where("text <> ''").Count(&left).Error; err != nil || left != 0 {
 		t.Errorf("%d comments keep their text (%v)", left, err)
 	}
-	mustVerify(t, db, n)
+	mustVerify(t, db, 2*n) // each comment's first event and its purge
 }

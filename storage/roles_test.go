@@ -40,7 +40,7 @@ func TestServerRoleCannotTouchTheTriggers(t *testing.T) {
 	if n, err := db.Purge(ctx, t0.Add(24*time.Hour)); err != nil || n != 2 {
 		t.Fatalf("a purge as the server's role: %d, %v", n, err)
 	}
-	mustVerify(t, db, 3)
+	mustVerify(t, db, 5) // and its 2 purge events
 
 	for _, attack := range []string{
 		`DROP TRIGGER events_no_delete ON events`,
@@ -61,7 +61,7 @@ func TestServerRoleCannotTouchTheTriggers(t *testing.T) {
 			t.Errorf("%q failed for another reason than privileges: %v", attack, err)
 		}
 	}
-	mustVerify(t, db, 3)
+	mustVerify(t, db, 5)
 }
 
 // TestServerRoleAsksForTheOwnerWhenAStepIsPending: a binary with a step the

@@ -186,14 +186,13 @@ func eventNoNUL(e *moderation.Event) error {
 // unique violation: on PostgreSQL a failed statement would abort the whole
 // batch transaction.
 func (w *writer) intake(tx *gorm.DB, r *request, head *chainHeadRow) (outcome, error) {
-	row := r.comment
-	err := conn(tx).QueryRowContext(tx.Statement.Context, w.sql.insertComment, row.insertArgs()...).Scan(&row.ID)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return outcome{}, fmt.Errorf("insert comment: %w", err)
+	id, err := w.insertComment(tx, r)
+	if err != nil {
+		return outcome{}, err
 	}
-	if err != nil { // no row returned: the comment exists
+	if id == 0 { // the comment exists
 		var old commentRow
-		if err := tx.Where("source = ? AND external_id = ?", row.Source, row.ExternalID).Take(&old).Error; err != nil {
+		if err := tx.Where("source = ? AND external_id = ?", r.comment.Source, r.comment.ExternalID).Take(&old).Error; err != nil {
 			return outcome{}, fmt.Errorf("read duplicate: %w", err)
 		}
 		c, err := old.toDomain()
@@ -203,7 +202,7 @@ func (w *writer) intake(tx *gorm.DB, r *request, head *chainHeadRow) (outcome, e
 		return outcome{comment: c}, nil
 	}
 	e := r.event
-	e.CommentID = row.ID
+	e.CommentID = id
 	if err := w.appendEvent(tx, r, &e, head); err != nil {
 		return outcome{}, err
 	}
@@ -211,7 +210,127 @@ func (w *writer) intake(tx *gorm.DB, r *request, head *chainHeadRow) (outcome, e
 		return outcome{}, err
 	}
 	// The caller already has the comment; it needs only its new id.
-	return outcome{created: true, comment: moderation.Comment{ID: row.ID}, event: e}, nil
+	return outcome{created: true, comment: moderation.Comment{ID: id}, event: e}, nil
+}
+
+// existingComment is request.preID for an intake whose (source,
+// external_id) was already taken when insertComments ran.
+const existingComment = -1
+
+// insertComment inserts r's comment unless insertComments did, and returns
+// its id, or 0 when (source, external_id) exists. On SQLite a plain exec
+// with the rowid SQLite reports: INSERT … RETURNING through QueryRow costs
+// a result set, a scan and a reset for one integer.
+func (w *writer) insertComment(tx *gorm.DB, r *request) (int64, error) {
+	switch {
+	case r.preID > 0:
+		return r.preID, nil
+	case r.preID == existingComment:
+		return 0, nil
+	}
+	ctx, args := tx.Statement.Context, r.comment.insertArgs()
+	if w.sql.lastInsertID {
+		res, err := conn(tx).ExecContext(ctx, w.sql.insertComment, args...)
+		if err != nil {
+			return 0, fmt.Errorf("insert comment: %w", err)
+		}
+		// DO NOTHING changes no row; LastInsertId would then be a stale
+		// rowid of this connection.
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return 0, err
+		}
+		id, err := res.LastInsertId()
+		if err == nil && id <= 0 {
+			err = fmt.Errorf("insert comment: rowid %d", id)
+		}
+		return id, err
+	}
+	var id int64
+	err := conn(tx).QueryRowContext(ctx, w.sql.insertComment, args...).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("insert comment: %w", err)
+	}
+	return id, nil
+}
+
+type commentKey struct{ source, externalID string }
+
+// insertComments inserts the comments of a batch's intakes with a few
+// multi-row statements (PostgreSQL: one round trip per statement instead of
+// one per comment), before any event is sealed, and leaves in each request
+// its comment's id or existingComment.
+//
+// Ids are matched to requests by (source, external_id), which RETURNING
+// gives back with each id, not by position: ON CONFLICT DO NOTHING leaves
+// gaps in the returned rows, and the order of RETURNING is not documented.
+// A second request for the same key in the batch is left out of the insert
+// and marked existing: it reads the row the first one inserted, as it would
+// have one statement at a time. The chain order is untouched: events are
+// still sealed one request after the other, in the batch's order.
+func (w *writer) insertComments(tx *gorm.DB, reqs []*request) error {
+	todo := make([]*request, 0, len(reqs))
+	seen := make(map[commentKey]struct{}, len(reqs))
+	for _, r := range reqs {
+		if r.kind != kindIntake {
+			continue
+		}
+		k := commentKey{r.comment.Source, r.comment.ExternalID}
+		if _, dup := seen[k]; dup {
+			r.preID = existingComment
+			continue
+		}
+		seen[k] = struct{}{}
+		todo = append(todo, r)
+	}
+	ids := make(map[commentKey]int64, len(todo))
+	ctx := tx.Statement.Context
+	for rest := todo; len(rest) > 0; {
+		k := min(bits.Len(uint(len(rest)))-1, len(w.sql.insertComments)-1)
+		n := 1 << k
+		args := make([]any, 0, n*commentColumns)
+		for _, r := range rest[:n] {
+			args = append(args, r.comment.insertArgs()...)
+		}
+		if err := w.scanInserted(ctx, tx, w.sql.insertComments[k], args, ids); err != nil {
+			return err
+		}
+		rest = rest[n:]
+	}
+	if w.commentsHook != nil {
+		if err := w.commentsHook(); err != nil {
+			return err
+		}
+	}
+	for _, r := range todo {
+		r.preID = existingComment
+		if id, ok := ids[commentKey{r.comment.Source, r.comment.ExternalID}]; ok {
+			r.preID = id
+		}
+	}
+	return nil
+}
+
+func (w *writer) scanInserted(ctx context.Context, tx *gorm.DB, query string, args []any, ids map[commentKey]int64) error {
+	rows, err := conn(tx).QueryContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("insert comments: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var k commentKey
+		if err := rows.Scan(&id, &k.source, &k.externalID); err != nil {
+			return fmt.Errorf("insert comments: %w", err)
+		}
+		ids[k] = id
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("insert comments: %w", err)
+	}
+	return nil
 }
 
 // transition checks the comment's current status against the event's From:
@@ -306,18 +425,39 @@ type writeSQL struct {
 	head, setHead, status, insertComment string
 	insertEvents                         [8]string // [k] inserts 1<<k events: 1 … 128
 	effects                              effectSQL
+
+	// SQLite: insertComment is a plain INSERT and the id its rowid.
+	// PostgreSQL: insertComment returns the id, used row by row, and a
+	// batch's comments go in through insertComments (multiRow).
+	lastInsertID bool
+	multiRow     bool
+	// insertComments[k] inserts 1<<k comments and returns their ids
+	// with their keys (PostgreSQL only).
+	insertComments [8]string
+	// cancelStatements passes the batch's deadline to every statement,
+	// so that one waiting for a lock (PostgreSQL) gives up in time.
+	cancelStatements bool
 }
 
 func newWriteSQL(d dialect) writeSQL {
 	s := writeSQL{
-		head:          d.bind(`SELECT seq, hash FROM chain_head WHERE id = 1` + d.forUpdate),
-		setHead:       d.bind(`UPDATE chain_head SET seq = ?, hash = ? WHERE id = 1`),
-		status:        d.bind(`SELECT status FROM comments WHERE id = ?`),
-		insertComment: d.bind(insertCommentSQL),
-		effects:       newEffectSQL(d),
+		head:    d.bind(`SELECT seq, hash FROM chain_head WHERE id = 1` + d.forUpdate),
+		setHead: d.bind(`UPDATE chain_head SET seq = ?, hash = ? WHERE id = 1`),
+		status:  d.bind(`SELECT status FROM comments WHERE id = ?`),
+		effects: newEffectSQL(d),
 	}
 	for k := range s.insertEvents {
 		s.insertEvents[k] = d.bind(insertEventsSQL(1 << k))
+	}
+	if d.name == "sqlite" {
+		s.lastInsertID = true
+		s.insertComment = insertCommentsSQL(1)
+		return s
+	}
+	s.multiRow, s.cancelStatements = true, true
+	s.insertComment = d.bind(insertCommentsSQL(1) + ` RETURNING id`)
+	for k := range s.insertComments {
+		s.insertComments[k] = d.bind(insertCommentsSQL(1<<k) + ` RETURNING id, source, external_id`)
 	}
 	return s
 }

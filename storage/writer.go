@@ -51,6 +51,11 @@ type request struct {
 	fx       moderation.Effects
 	taken    atomic.Bool  // set by whoever decides first: writer (claims) or caller (gives up)
 	done     chan outcome // buffered: the writer never blocks on an answer
+
+	// preID is what insertComments found for an intake in the transaction
+	// being tried: the new comment's id, existingComment, or 0 when its
+	// row is still to be inserted. Only the writer goroutine touches it.
+	preID int64
 }
 
 type outcome struct {
@@ -85,6 +90,9 @@ type writer struct {
 	failHook func(*request) error
 	// flushHook, set only by tests, makes the grouped event insert fail.
 	flushHook func() error
+	// commentsHook, set only by tests, makes the grouped comment insert
+	// (PostgreSQL) fail after its rows are in.
+	commentsHook func() error
 }
 
 func startWriter(db *DB, max int, wait time.Duration) *writer {
@@ -229,7 +237,7 @@ func (w *writer) commit(batch []*request) {
 			return
 		}
 		if bad == unattributed && !w.rowByRow {
-			// The grouped event insert failed: find out whose row it was.
+			// A grouped insert failed: find out whose row it was.
 			w.rowByRow = true
 			continue
 		}
@@ -251,7 +259,7 @@ func (w *writer) commit(batch []*request) {
 }
 
 // unattributed is tryBatch's bad index when a statement covering several
-// requests failed.
+// requests (the grouped comment or event insert) failed.
 const unattributed = -2
 
 // tryBatch runs one transaction over the requests. bad is the index of the
@@ -265,11 +273,28 @@ func (w *writer) tryBatch(reqs []*request) (outs []outcome, bad int, err error) 
 	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
 	defer cancel()
 	err = w.db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if !w.sql.cancelStatements {
+			// The timeout still ends the transaction (database/sql rolls
+			// it back), but the statements inside run without a context
+			// to watch: go-sqlite3 starts a goroutine per statement for a
+			// context that can end, and after BEGIN IMMEDIATE no SQLite
+			// statement of ours waits for a lock.
+			tx = tx.WithContext(context.WithoutCancel(ctx))
+		}
 		var head chainHeadRow
-		if err := conn(tx).QueryRowContext(ctx, w.sql.head).Scan(&head.Seq, &head.Hash); err != nil {
+		if err := conn(tx).QueryRowContext(tx.Statement.Context, w.sql.head).Scan(&head.Seq, &head.Hash); err != nil {
 			return fmt.Errorf("chain head: %w", err)
 		}
 		start := head
+		for _, r := range reqs {
+			r.preID = 0
+		}
+		if w.sql.multiRow && !w.rowByRow {
+			if err := w.insertComments(tx, reqs); err != nil {
+				bad = unattributed
+				return err
+			}
+		}
 		for i, r := range reqs {
 			var err error
 			switch r.kind {
@@ -290,7 +315,7 @@ func (w *writer) tryBatch(reqs []*request) (outs []outcome, bad int, err error) 
 			bad = unattributed
 			return err
 		}
-		if _, err := conn(tx).ExecContext(ctx, w.sql.setHead, head.Seq, head.Hash); err != nil {
+		if _, err := conn(tx).ExecContext(tx.Statement.Context, w.sql.setHead, head.Seq, head.Hash); err != nil {
 			return fmt.Errorf("chain head: %w", err)
 		}
 		return nil

@@ -44,6 +44,8 @@ type page struct {
 	Base  string
 	Page  *reports.PageInfo
 	Pages []pageLink
+	// Crises are the crisis periods of the report (crisis.go).
+	Crises []crisisView
 }
 
 type figure struct {
@@ -124,6 +126,7 @@ func buildPage(lang string, r *reports.Report, pol reports.Policy, s Settings, l
 	v.addBreakdowns(r, pol)
 	v.addRates(r)
 	v.addPolicy(pol, s, loc)
+	v.addCrises(r, pol, loc) // crisis.go
 	if r.DataAsOf != nil {
 		v.AsOf = i18n.DateTime(lang, r.DataAsOf.In(loc))
 	}

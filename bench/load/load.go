@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -57,26 +58,53 @@ type loadOptions struct {
 	logLevel    string
 	profileDir  string
 	countSyncs  bool
+	pgDSN       string
 }
 
 var runSeq atomic.Int64
 
-// runScenario starts a server, loads it, stops it.
+// runScenario starts the scenario's servers, loads them, stops them.
 func runScenario(ctx context.Context, bin string, sc scenario, rep int, o loadOptions) (result, error) {
-	srv, err := startServer(ctx, bin, sc, o.logLevel, o.countSyncs)
-	if err != nil {
-		return result{}, err
+	dsn, token := "data/vigie.db", newToken()
+	if sc.db == "postgres" {
+		schema, drop, err := newSchema(ctx, o.pgDSN)
+		if err != nil {
+			return result{}, err
+		}
+		defer drop()
+		dsn = o.pgDSN + " search_path=" + schema
 	}
-	defer os.RemoveAll(srv.dir)
-	res, err := drive(ctx, srv, sc, rep, o)
+	// One after the other: the first applies the migrations, the others
+	// find the schema ready.
+	var srvs []*server
+	defer func() {
+		for _, s := range srvs {
+			s.stop()
+			os.RemoveAll(s.dir)
+		}
+	}()
+	for range sc.procs {
+		srv, err := startServer(ctx, bin, sc, o.logLevel, o.countSyncs, dsn, token)
+		if err != nil {
+			return result{}, err
+		}
+		srvs = append(srvs, srv)
+	}
+	res, err := drive(ctx, srvs, sc, rep, o)
 	res.sc, res.rep = sc, rep
-	d, stopErr := srv.stop()
-	res.shutdown = d
-	if n, ok := srv.syncs(); ok && n > 0 && res.rowsPerCommit == 0 {
-		// Over the server's whole life (warm-up included): an upper bound
-		// on commits, so a lower bound on rows per commit.
-		res.rowsPerCommit = float64(res.created+res.warmCreated) / float64(n)
-		res.fsyncs = n
+	var stopErr error
+	for _, srv := range srvs {
+		d, e := srv.stop()
+		res.shutdown = max(res.shutdown, d)
+		stopErr = errors.Join(stopErr, e)
+	}
+	if srv := srvs[0]; len(srvs) == 1 {
+		if n, ok := srv.syncs(); ok && n > 0 && res.rowsPerCommit == 0 {
+			// Over the server's whole life (warm-up included): an upper bound
+			// on commits, so a lower bound on rows per commit.
+			res.rowsPerCommit = float64(res.created+res.warmCreated) / float64(n)
+			res.fsyncs = n
+		}
 	}
 	if err == nil && stopErr != nil {
 		err = fmt.Errorf("server stop: %w", stopErr)
@@ -84,24 +112,27 @@ func runScenario(ctx context.Context, bin string, sc scenario, rep int, o loadOp
 	return res, err
 }
 
-func drive(ctx context.Context, srv *server, sc scenario, rep int, o loadOptions) (result, error) {
-	tr := &http.Transport{
-		// Loopback only: the dialer ignores the URL's host and always
-		// connects to the checked 127.0.0.1 address.
-		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-			return (&net.Dialer{}).DialContext(ctx, "tcp", srv.addr)
-		},
-		MaxIdleConns:        o.concurrency,
-		MaxIdleConnsPerHost: o.concurrency,
-		MaxConnsPerHost:     o.concurrency,
-		IdleConnTimeout:     30 * time.Second,
-		DisableCompression:  true,
-		ForceAttemptHTTP2:   false,
+// drive sends the load; client w talks to server w mod len(srvs).
+func drive(ctx context.Context, srvs []*server, sc scenario, rep int, o loadOptions) (result, error) {
+	clients := make([]*http.Client, len(srvs))
+	for i, srv := range srvs {
+		tr := &http.Transport{
+			// Loopback only: the dialer ignores the URL's host and always
+			// connects to the checked 127.0.0.1 address.
+			DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+				return (&net.Dialer{}).DialContext(ctx, "tcp", srv.addr)
+			},
+			MaxIdleConns:        o.concurrency,
+			MaxIdleConnsPerHost: o.concurrency,
+			MaxConnsPerHost:     o.concurrency,
+			IdleConnTimeout:     30 * time.Second,
+			DisableCompression:  true,
+			ForceAttemptHTTP2:   false,
+		}
+		defer tr.CloseIdleConnections()
+		clients[i] = &http.Client{Transport: tr, Timeout: 30 * time.Second}
 	}
-	defer tr.CloseIdleConnections()
-	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
-	url := "http://" + srv.addr + "/api/v1/comments"
-	auth := "Bearer " + srv.token
+	auth := "Bearer " + srvs[0].token
 
 	// Phases: warm-up (answers not counted), then the measured window. The
 	// clients stop at the end of the window or when the request budget is
@@ -118,6 +149,8 @@ func drive(ctx context.Context, srv *server, sc scenario, rep int, o loadOptions
 		st := &workerStats{errKinds: map[string]int64{}, status: map[string]int64{}}
 		stats[w] = st
 		gen := newGenerator(uint64(runID)<<32|uint64(w)+1, fmt.Sprintf("%s-%d-r%d-w%d-", sc.name, time.Now().UnixNano(), rep, w))
+		client, srv := clients[w%len(srvs)], srvs[w%len(srvs)]
+		url := "http://" + srv.addr + "/api/v1/comments"
 		wg.Go(func() {
 			rd := bytes.NewReader(nil)
 			var buf [1024]byte
@@ -171,11 +204,25 @@ func drive(ctx context.Context, srv *server, sc scenario, rep int, o loadOptions
 	case <-time.After(o.warmup):
 	case <-ctx.Done():
 	}
-	rows0, commits0, haveWrites := srv.writeCounters(client)
-	cpuS0, cpuC0 := srv.cpuTime(), selfCPU()
+	counters := func() (rows, commits float64, ok bool) {
+		ok = true
+		for i, srv := range srvs {
+			r, c, have := srv.writeCounters(clients[i])
+			rows, commits, ok = rows+r, commits+c, ok && have
+		}
+		return rows, commits, ok
+	}
+	serverCPU := func() (d time.Duration) {
+		for _, srv := range srvs {
+			d += srv.cpuTime()
+		}
+		return d
+	}
+	rows0, commits0, haveWrites := counters()
+	cpuS0, cpuC0 := serverCPU(), selfCPU()
 	idle0, wait0, total0 := machineCPU()
 	var profile chan error
-	if o.profileDir != "" && srv.pprof != "" && rep == 1 {
+	if srv := srvs[0]; o.profileDir != "" && srv.pprof != "" && rep == 1 {
 		profile = make(chan error, 1)
 		go func() {
 			profile <- fetchProfile(srv.pprof, o.duration, filepath.Join(o.profileDir, strings.ReplaceAll(sc.name, "/", "_")+".pprof"))
@@ -185,13 +232,13 @@ func drive(ctx context.Context, srv *server, sc scenario, rep int, o loadOptions
 	t0 := time.Now()
 	wg.Wait()
 	res.window = time.Since(t0)
-	res.serverCPU, res.clientCPU = srv.cpuTime()-cpuS0, selfCPU()-cpuC0
+	res.serverCPU, res.clientCPU = serverCPU()-cpuS0, selfCPU()-cpuC0
 	idle1, wait1, total1 := machineCPU()
 	if total1 > total0 {
 		res.idle = (idle1 - idle0) / (total1 - total0)
 		res.iowait = (wait1 - wait0) / (total1 - total0)
 	}
-	if rows1, commits1, ok := srv.writeCounters(client); ok && haveWrites && commits1 > commits0 {
+	if rows1, commits1, ok := counters(); ok && haveWrites && commits1 > commits0 {
 		res.rowsPerCommit = (rows1 - rows0) / (commits1 - commits0)
 	}
 	if profile != nil {

@@ -26,6 +26,9 @@ type scenario struct {
 	commit     string // grouped | per-commit
 	batchWait  time.Duration
 	langDetect bool
+	db         string // sqlite | postgres
+	procs      int    // vigie serve processes behind the one database
+	bin        string // with -compare: this scenario's binary
 }
 
 func main() {
@@ -51,6 +54,10 @@ func run() error {
 		cpuprofile  = flag.String("cpuprofile", "", "folder: build the server with a loopback pprof listener and save a CPU profile of the first run of each scenario")
 		countFsyncs = flag.Bool("count-fsyncs", false, "run the server under strace (fsync/fdatasync only) to estimate rows per commit when /metrics does not export it")
 		raw         = flag.Bool("raw", true, "also print every run")
+		dbs         = flag.String("db", "sqlite", "databases to run: sqlite (a fresh file), postgres (a fresh schema of -pg-dsn, through psql)")
+		pgDSN       = flag.String("pg-dsn", "host=127.0.0.1 port=5432 user=postgres dbname=test sslmode=disable", "PostgreSQL server for -db postgres (loopback only)")
+		compare     = flag.String("compare", "", "LABEL=PATH,LABEL=PATH: run every scenario with each built vigie (interleaved), instead of -server-bin")
+		procs       = flag.String("procs", "1", "numbers of vigie serve processes behind one PostgreSQL database (clients spread over them); sqlite runs one")
 	)
 	flag.Parse()
 	if *concurrency < 1 || *duration <= 0 || *reps < 1 || *maxReq < 1 {
@@ -60,12 +67,24 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	if scenarios, err = withDatabases(scenarios, *dbs, *procs); err != nil {
+		return err
+	}
+	if err := checkLoopbackDSN(*pgDSN); err != nil {
+		return err
+	}
+	if scenarios, err = withBinaries(scenarios, *compare); err != nil {
+		return err
+	}
+	if *compare != "" && *cpuprofile != "" {
+		return fmt.Errorf("-compare and -cpuprofile do not go together (profiles need a binary built here)")
+	}
 
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
 
 	bin := *serverBin
-	if *cpuprofile != "" || bin == "" {
+	if *compare == "" && (*cpuprofile != "" || bin == "") {
 		tmp, err := os.MkdirTemp("", "vigie-load-bin-")
 		if err != nil {
 			return err
@@ -82,14 +101,18 @@ func run() error {
 	}
 
 	o := loadOptions{concurrency: *concurrency, warmup: *warmup, duration: *duration,
-		maxRequests: *maxReq, logLevel: *logLevel, profileDir: *cpuprofile, countSyncs: *countFsyncs}
+		maxRequests: *maxReq, logLevel: *logLevel, profileDir: *cpuprofile, countSyncs: *countFsyncs, pgDSN: *pgDSN}
 	fmt.Fprintf(os.Stderr, "load: %d scenarios × %d reps, %d clients, %v (+%v warm-up) each, %d CPUs, %s\n",
 		len(scenarios), *reps, *concurrency, *duration, *warmup, runtime.NumCPU(), runtime.Version())
 
 	all := make([][]result, len(scenarios))
 	for rep := 1; rep <= *reps; rep++ {
 		for i, sc := range scenarios {
-			r, err := runScenario(ctx, bin, sc, rep, o)
+			b := bin
+			if sc.bin != "" {
+				b = sc.bin
+			}
+			r, err := runScenario(ctx, b, sc, rep, o)
 			if err != nil {
 				return fmt.Errorf("%s, run %d: %w", sc.name, rep, err)
 			}
@@ -130,6 +153,76 @@ func buildScenarios(commits, langs string, batchWait time.Duration) ([]scenario,
 		}
 	}
 	return out, nil
+}
+
+// withDatabases multiplies the scenarios by database and, for PostgreSQL,
+// by number of server processes.
+func withDatabases(in []scenario, dbs, procs string) ([]scenario, error) {
+	var ns []int
+	for _, p := range strings.Split(procs, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil || n < 1 || n > 4 {
+			return nil, fmt.Errorf("--procs: %q is not a number from 1 to 4", p)
+		}
+		ns = append(ns, n)
+	}
+	var out []scenario
+	for _, db := range strings.Split(dbs, ",") {
+		db = strings.TrimSpace(db)
+		if db != "sqlite" && db != "postgres" {
+			return nil, fmt.Errorf("--db: unknown database %q (sqlite, postgres)", db)
+		}
+		for _, sc := range in {
+			base := sc.name
+			sc.db, sc.procs = db, 1
+			if db == "sqlite" {
+				sc.name = "sqlite/" + sc.name
+				out = append(out, sc)
+				continue
+			}
+			for _, n := range ns {
+				sc.procs = n
+				sc.name = fmt.Sprintf("pg%d/%s", n, base)
+				out = append(out, sc)
+			}
+		}
+	}
+	return out, nil
+}
+
+// withBinaries multiplies the scenarios by the binaries of -compare, each
+// scenario of one binary next to the same of the other, so that noise from
+// the machine falls on both alike.
+func withBinaries(in []scenario, compare string) ([]scenario, error) {
+	if compare == "" {
+		return in, nil
+	}
+	var out []scenario
+	for _, sc := range in {
+		for _, kv := range strings.Split(compare, ",") {
+			label, path, ok := strings.Cut(strings.TrimSpace(kv), "=")
+			if !ok || label == "" || path == "" {
+				return nil, fmt.Errorf("--compare: %q is not LABEL=PATH", kv)
+			}
+			if _, err := os.Stat(path); err != nil {
+				return nil, fmt.Errorf("--compare: %w", err)
+			}
+			sc := sc
+			sc.name, sc.bin = label+"/"+sc.name, path
+			out = append(out, sc)
+		}
+	}
+	return out, nil
+}
+
+// checkLoopbackDSN refuses a PostgreSQL server anywhere but this machine.
+func checkLoopbackDSN(dsn string) error {
+	for _, f := range strings.Fields(dsn) {
+		if h, ok := strings.CutPrefix(f, "host="); ok && h != "127.0.0.1" && h != "localhost" && h != "::1" && !strings.HasPrefix(h, "/") {
+			return fmt.Errorf("--pg-dsn: host %q is not loopback: refusing to send load there", h)
+		}
+	}
+	return nil
 }
 
 // pprofOverlay is added to package main of cmd/vigie at build time through

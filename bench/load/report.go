@@ -39,7 +39,7 @@ func printReport(w io.Writer, all [][]result, o loadOptions, raw bool) {
 			rpc = fmt.Sprintf("%.1f", m)
 		}
 		fmt.Fprintf(w, "| %s | %s | %t | %.0f | %s | %s | %s | %s | %.0f | %s | %.2f cores | %.2f cores | %.2f cores | %.0f%% | %.0f%% | %.0f µs |\n",
-			sc.commit, durationYAML(sc.batchWait), sc.langDetect,
+			sc.name, durationYAML(sc.batchWait), sc.langDetect,
 			med(result.perSec),
 			dur(func(r result) time.Duration { return r.p50 }),
 			dur(func(r result) time.Duration { return r.p90 }),

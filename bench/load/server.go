@@ -19,7 +19,8 @@ import (
 	"time"
 )
 
-// server is one `vigie serve` process on a fresh SQLite file.
+// server is one `vigie serve` process, on a fresh SQLite file or a fresh
+// PostgreSQL schema (shared by the processes of one run).
 type server struct {
 	cmd     *exec.Cmd
 	dir     string
@@ -30,22 +31,23 @@ type server struct {
 	exited  chan error
 	pid     int    // the vigie process (under strace, strace's child)
 	syncLog string // strace -c summary, when counting fsyncs
+	stopped bool
 }
 
 // configFor writes the scenario's config: the repository's defaults (every
 // key omitted keeps its default), with only what the benchmark must change.
-func configFor(sc scenario, logLevel string) string {
+func configFor(sc scenario, logLevel, dsn string) string {
 	return fmt.Sprintf(`server:
   addr: 127.0.0.1:0
 database:
-  driver: sqlite
-  dsn: data/vigie.db
+  driver: %s
+  dsn: %q
   batch_wait: %s
 log:
   level: %s
 rules:
   language_detection: %t
-`, durationYAML(sc.batchWait), logLevel, sc.langDetect)
+`, sc.db, dsn, durationYAML(sc.batchWait), logLevel, sc.langDetect)
 }
 
 func durationYAML(d time.Duration) string {
@@ -58,7 +60,7 @@ func durationYAML(d time.Duration) string {
 // cleanEnv drops every VIGIE_* variable the caller may have set (an inherited
 // VIGIE_SERVER_ADDR or VIGIE_DATABASE_DSN would send the benchmark elsewhere)
 // and sets the ones the benchmark needs.
-func cleanEnv(token string) []string {
+func cleanEnv(token, driver string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "VIGIE_") {
@@ -67,24 +69,24 @@ func cleanEnv(token string) []string {
 	}
 	return append(env,
 		"VIGIE_SERVER_ADDR=127.0.0.1:0",
-		"VIGIE_DATABASE_DRIVER=sqlite",
+		"VIGIE_DATABASE_DRIVER="+driver,
 		"VIGIE_API_TOKEN="+token,
 		"VIGIE_BENCH_PPROF=1", // only read by a binary built with --cpuprofile
 	)
 }
 
-func startServer(ctx context.Context, bin string, sc scenario, logLevel string, countSyncs bool) (*server, error) {
+// startServer starts one `vigie serve` in a folder of its own, on dsn (a
+// SQLite path relative to that folder, or a PostgreSQL DSN), with token.
+func startServer(ctx context.Context, bin string, sc scenario, logLevel string, countSyncs bool, dsn, token string) (*server, error) {
 	dir, err := os.MkdirTemp("", "vigie-load-")
 	if err != nil {
 		return nil, err
 	}
 	cfg := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(cfg, []byte(configFor(sc, logLevel)), 0o600); err != nil {
+	if err := os.WriteFile(cfg, []byte(configFor(sc, logLevel, dsn)), 0o600); err != nil {
 		return nil, err
 	}
-	var tok [16]byte
-	_, _ = rand.Read(tok[:])
-	s := &server{dir: dir, token: "bench-" + hex.EncodeToString(tok[:]), logPath: filepath.Join(dir, "server.log"), exited: make(chan error, 1)}
+	s := &server{dir: dir, token: token, logPath: filepath.Join(dir, "server.log"), exited: make(chan error, 1)}
 	// The server's log goes to a file, not a pipe: at level info it writes
 	// one access line per request, and a pipe we read would put that work
 	// on the load generator's CPU (or block the server if we did not read).
@@ -104,7 +106,7 @@ func startServer(ctx context.Context, bin string, sc scenario, logLevel string, 
 			"-o", s.syncLog, bin, "serve", "--config", cfg)
 	}
 	s.cmd.Dir = dir
-	s.cmd.Env = cleanEnv(s.token)
+	s.cmd.Env = cleanEnv(s.token, sc.db)
 	s.cmd.Stdout = logf
 	s.cmd.Stderr = logf
 	if err := s.cmd.Start(); err != nil {
@@ -194,9 +196,10 @@ func (s *server) tail(n int) string {
 // graceful shutdown took. The caller removes s.dir.
 func (s *server) stop() (time.Duration, error) {
 	start := time.Now()
-	if s.cmd.Process == nil {
+	if s.cmd.Process == nil || s.stopped {
 		return 0, nil
 	}
+	s.stopped = true
 	_ = syscall.Kill(s.pid, syscall.SIGTERM)
 	select {
 	case err := <-s.exited:
@@ -289,4 +292,36 @@ func (s *server) syncs() (int64, bool) {
 		}
 	}
 	return n, true
+}
+
+// newToken is a random API token for one run.
+func newToken() string {
+	var tok [16]byte
+	_, _ = rand.Read(tok[:])
+	return "bench-" + hex.EncodeToString(tok[:])
+}
+
+// newSchema creates an empty schema on the PostgreSQL server through psql
+// (the load generator links no database driver) and returns its name; drop
+// removes it with everything the run wrote.
+func newSchema(ctx context.Context, dsn string) (name string, drop func(), err error) {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	name = "vigie_load_" + hex.EncodeToString(b[:])
+	if err := psql(ctx, dsn, "CREATE SCHEMA "+name); err != nil {
+		return "", nil, err
+	}
+	return name, func() {
+		if err := psql(context.Background(), dsn, "DROP SCHEMA "+name+" CASCADE"); err != nil {
+			fmt.Fprintln(os.Stderr, "load: drop schema:", err)
+		}
+	}, nil
+}
+
+func psql(ctx context.Context, dsn, stmt string) error {
+	out, err := exec.CommandContext(ctx, "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", stmt, dsn).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("psql %q: %w: %s", stmt, err, out)
+	}
+	return nil
 }

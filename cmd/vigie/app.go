@@ -81,6 +81,10 @@ func openApp(ctx context.Context, env *Env, path string) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := svc.SyncCrisis(ctx); err != nil { // crisis.go: the switches in force
+		db.Close()
+		return nil, err
+	}
 	return app, nil
 }
 

@@ -58,6 +58,11 @@ type ServerConfig struct {
 	// TrustedProxies may set X-Forwarded-For (config_limits.go).
 	TrustedProxies []string     `yaml:"trusted_proxies"`
 	Limits         LimitsConfig `yaml:"limits"`
+	// MetricsAddr serves /metrics on its own address instead of Addr;
+	// MetricsTokenFile (or VIGIE_METRICS_TOKEN) makes it ask for a Bearer
+	// token (config_metrics.go).
+	MetricsAddr      string `yaml:"metrics_addr"`
+	MetricsTokenFile string `yaml:"metrics_token_file"`
 }
 
 type DatabaseConfig struct {
@@ -211,6 +216,9 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("server.shutdown_timeout: must be positive")
 	}
 	if err := c.Server.validateLimits(); err != nil {
+		return err
+	}
+	if err := c.Server.validateMetrics(); err != nil {
 		return err
 	}
 	// Training takes seconds to minutes of a core: not a loop to run hot.

@@ -51,6 +51,7 @@ func commands() []command {
 		{"user", "user add|passwd|disable|enable|role|list|token: moderator accounts", runUser},
 		{"facebook", "facebook sync|fake-graph|replay: the Facebook Page connector's tools", runFacebook},
 		{"pages", "list the pages (id, name, platform, sources, moderators) with their comment counts", runPages},
+		{"crisis", "crisis start|stop --page P --reason \"…\": crisis mode on a page (stricter rules, review hidden), recorded in the chain; crisis status", runCrisis},
 		{"token", "make an API token (scopes, sources) and print its config entry; token list shows them", runToken},
 		{"help", "list the commands", nil},
 	}

@@ -98,18 +98,16 @@ func (a *App) compilePages(ctx context.Context, cfg Config) (*moderation.Pages, 
 	}
 	out := map[string]moderation.PageRules{}
 	for _, pg := range pages.List() {
-		if pg.Rules.Empty() && pg.Crisis.Rules.Empty() {
-			continue
-		}
 		var pr moderation.PageRules
-		if pr.Normal, err = a.pageRuleset(ctx, cfg, pg.Rules.Apply(cfg.Rules)); err != nil {
-			return nil, nil, fmt.Errorf("pages %s: rules: %w", pg.ID, err)
-		}
-		if !pg.Crisis.Rules.Empty() {
-			// The crisis profile applies over the page's own settings.
-			if pr.Crisis, err = a.pageRuleset(ctx, cfg, pg.Crisis.Rules.Apply(pg.Rules.Apply(cfg.Rules))); err != nil {
-				return nil, nil, fmt.Errorf("pages %s: crisis.rules: %w", pg.ID, err)
+		if !pg.Rules.Empty() {
+			if pr.Normal, err = a.pageRuleset(ctx, cfg, pg.Rules.Apply(cfg.Rules)); err != nil {
+				return nil, nil, fmt.Errorf("pages %s: rules: %w", pg.ID, err)
 			}
+		}
+		// Every page has crisis rules: its crisis profile over its own
+		// settings, or the default stricter profile (moderation/crisis.go).
+		if pr.Crisis, err = a.pageRuleset(ctx, cfg, pg.CrisisSettings(cfg.Rules)); err != nil {
+			return nil, nil, fmt.Errorf("pages %s: crisis.rules: %w", pg.ID, err)
 		}
 		out[pg.ID] = pr
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"vigie/api/public"
+	"vigie/moderation"
 	"vigie/reports"
 	"vigie/rules"
 )
@@ -77,7 +78,7 @@ func startBackground(ctx context.Context, app *App, ix *reports.Index) func() {
 			return
 		}
 		for {
-			n, err := app.DB.Purge(ctx, time.Now().Add(-age))
+			n, err := app.DB.PurgeWith(ctx, time.Now().Add(-age), moderation.RetentionPurge(app.Config.Retention.PurgeAfter, ""))
 			if err != nil && ctx.Err() == nil {
 				app.Log.Error("retention purge", "err", err)
 			} else if n > 0 {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"vigie/moderation"
 	"vigie/reports"
 )
 
@@ -140,11 +141,11 @@ func runPurge(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer app.Close()
-	n, err := app.DB.Purge(ctx, time.Now().Add(-age))
+	n, err := app.DB.PurgeWith(ctx, time.Now().Add(-age), moderation.RetentionPurge(*older, "vigie purge"))
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "purged %d comments received before %s (text and author erased; figures and chain unchanged)\n",
+	fmt.Fprintf(env.Stdout, "purged %d comments received before %s (text and author erased, one purge event each; figures unchanged)\n",
 		n, time.Now().Add(-age).UTC().Format(time.RFC3339))
 	return nil
 }

@@ -62,6 +62,10 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer stopFacebook() // before the deferred app.Close
+	metricsToken, err := app.Config.metricsToken(env.Getenv)
+	if err != nil {
+		return err
+	}
 	handler := api.New(api.Deps{
 		Service: app.Service, Tokens: api.NewTokens(tokens), Accounts: app.Accounts, Log: log,
 		MaxBodyBytes: app.Config.Server.MaxBodyBytes, Ping: app.DB.Ping, Ready: app.DB.Ready,
@@ -71,6 +75,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		Platform:   platformAdmin(app),
 		Models:     modelsAdmin{app},
 		Limits:     app.Config.Server.apiLimits(), TrustedProxies: app.Config.Server.TrustedProxies,
+		Metrics: api.MetricsOptions{Elsewhere: app.Config.Server.MetricsAddr != "", Token: metricsToken,
+			ChainHead: func(ctx context.Context) (int64, error) { seq, _, err := app.DB.Head(ctx); return seq, err },
+			Log:       app.DB},
 		Reporting: api.Reporting{
 			Location: app.Config.location(),
 			Report: func(p reports.Period) (*reports.Report, error) {
@@ -117,6 +124,8 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	defer stopBackground()
 	stopModels := sync.OnceFunc(startModels(ctx, app))
 	defer stopModels()
+	stopCrisis := sync.OnceFunc(startCrisis(ctx, app)) // crisis.go
+	defer stopCrisis()
 	stopCheckpoints, err := startCheckpoints(ctx, app)
 	if err != nil {
 		return err
@@ -124,8 +133,16 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	stopCheckpoints = sync.OnceFunc(stopCheckpoints)
 	defer stopCheckpoints()
 
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	if addr := app.Config.Server.MetricsAddr; addr != "" {
+		msrv, err := serveMetrics(addr, handler.MetricsHandler(), errc)
+		if err != nil {
+			return err
+		}
+		defer msrv.Close()
+		log.Info("metrics listening", "addr", addr, "token", metricsToken != "")
+	}
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
@@ -234,4 +251,22 @@ func platformAdmin(app *App) api.PlatformAdmin {
 		return nil
 	}
 	return app.DB
+}
+
+// serveMetrics serves /metrics alone on its own address (server.metrics_addr):
+// a private interface the main listener's clients cannot reach.
+func serveMetrics(addr string, h http.Handler, errc chan<- error) (*http.Server, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen server.metrics_addr: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errc <- fmt.Errorf("metrics: %w", err)
+		}
+	}()
+	return srv, nil
 }

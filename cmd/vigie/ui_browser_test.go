@@ -57,6 +57,7 @@ func TestBrowserUI(t *testing.T) {
 	t.Run("QueueKeyboardAppealAndReport", func(t *testing.T) { uiQueueKeyboardAppealAndReport(t, browser) })
 	t.Run("HostileTextShownAsText", func(t *testing.T) { uiHostileTextShownAsText(t, browser) })
 	t.Run("WithoutJavaScript", func(t *testing.T) { uiWithoutJavaScript(t, browser) })
+	t.Run("CrisisSwitchBannerAndReport", func(t *testing.T) { uiCrisisSwitchBannerAndReport(t, browser) }) // crisis_browser_test.go
 }
 
 // Acceptance 1: log in; the queue shows borderline comments with their

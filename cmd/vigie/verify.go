@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"vigie/moderation"
 )
@@ -67,8 +69,26 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 	fmt.Fprintf(env.Stdout, "ok: %d events, chain head %s\n", res.Events, res.Head)
 	fmt.Fprintf(env.Stdout, "ok: %d comments: each has events and the status and category its last event set; every event has its comment and its verdict\n", res.Comments)
 	fmt.Fprintf(env.Stdout, "ok: texts and authors of %d comments not yet purged match their digests in the chain (%d purged)\n", res.Comments-res.Purged, res.Purged)
+	if res.LegacyPurged > 0 {
+		// Accepted, and said: purges older than the first purge event
+		// (moderation/verify_purge.go).
+		fmt.Fprintf(env.Stdout, "ok: legacy purges (no purge event, before the first one): %d, comments %s\n", res.LegacyPurged, idList(res.Legacy, res.LegacyPurged))
+	}
 	if cps != nil {
 		fmt.Fprintf(env.Stdout, "ok: %d checkpoints signed by key %s are in the log: it only grew since\n", len(cps), moderation.KeyID(pub))
 	}
 	return verifyReport(ctx, env, app)
+}
+
+// idList writes ids, and how many more there are.
+func idList(ids []int64, total int64) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = strconv.FormatInt(id, 10)
+	}
+	s := strings.Join(parts, ", ")
+	if more := total - int64(len(ids)); more > 0 {
+		s += fmt.Sprintf(" … and %d more", more)
+	}
+	return s
 }

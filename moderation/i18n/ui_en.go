@@ -48,6 +48,7 @@ var enUI = map[string]string{
 	"route_rules": "rules", "route_review": "review queue", "route_appeal": "appeal", "route_audit": "audit",
 	"route_report": "report", "route_edit": "edit", "route_platform": "platform",
 	"route_recheck": "re-check", "route_external": "external request", "route_undo": "undo",
+	"route_purge": "purged (retention)",
 }
 
 // enAdmin is the administration pages, in English.

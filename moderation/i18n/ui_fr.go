@@ -48,6 +48,7 @@ var frUI = map[string]string{
 	"route_rules": "règles", "route_review": "file de revue", "route_appeal": "recours", "route_audit": "audit",
 	"route_report": "signalement", "route_edit": "modification", "route_platform": "plateforme",
 	"route_recheck": "réexamen", "route_external": "demande externe", "route_undo": "annulation",
+	"route_purge": "purgé (conservation)",
 }
 
 // frAdmin is the administration pages, in French.

@@ -22,6 +22,13 @@ type Gen struct {
 	// More is the chance of one more event after each event (0.33 gives
 	// about 1.5 events per comment).
 	More float64
+	// Purge is the chance, after each event, that the comment's personal
+	// data is purged there (at most once per comment): a purge event keeps
+	// the status, and decisions may follow it. Drawn from a generator of
+	// its own, so the decisions of a seed are the same with or without.
+	Purge float64
+
+	purges *rand.Rand
 
 	seq  int64
 	prev string
@@ -29,7 +36,8 @@ type Gen struct {
 
 // NewGen starts a generator with a fixed seed.
 func NewGen(seed int64, start time.Time, span time.Duration) *Gen {
-	return &Gen{R: rand.New(rand.NewSource(seed)), Start: start, Span: span, More: 0.33, prev: moderation.GenesisHash}
+	return &Gen{R: rand.New(rand.NewSource(seed)), Start: start, Span: span, More: 0.33, prev: moderation.GenesisHash,
+		Purge: 0.1, purges: rand.New(rand.NewSource(^seed))}
 }
 
 var (
@@ -60,9 +68,20 @@ func (g *Gen) Comment(id int64, emit func(moderation.Event) error) error {
 		e.To, e.Category, e.RuleIDs = moderation.StatusPending, cat, pickRules(r, cat)
 	}
 	flagged(r, &e)
+	purged := false
 	for {
 		if err := g.seal(&e, emit); err != nil {
 			return err
+		}
+		if !purged && g.purges != nil && g.purges.Float64() < g.Purge {
+			// Before any later event: those come a second or more after.
+			purged = true
+			p := moderation.Event{CommentID: id, At: e.At.Add(time.Millisecond), Actor: moderation.ActorSystem,
+				From: e.To, To: e.To, Route: moderation.RoutePurge, Automation: moderation.AutomationFull,
+				Category: e.Category, Note: "retention 180d", Source: src, Language: lang}
+			if err := g.seal(&p, emit); err != nil {
+				return err
+			}
 		}
 		if r.Float64() >= g.More && e.To != moderation.StatusPending || e.To == moderation.StatusWithdrawn {
 			return nil

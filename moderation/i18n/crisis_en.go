@@ -1,0 +1,33 @@
+package i18n
+
+// enCrisis is frCrisis in English.
+var enCrisis = map[string]string{
+	"title_crisis":         "Crisis mode",
+	"nav_crisis":           "Crisis",
+	"crisis_intro":         "In a crisis, the page's comments are classified with its crisis profile (by default: review threshold halved), what goes to review is hidden on the platform until decided, and its comments go to the front of the queue. Every switch is recorded in the chained log and published in the report.",
+	"crisis_banner":        "Crisis mode on",
+	"crisis_since":         "since",
+	"crisis_by":            "by",
+	"crisis_reason":        "Reason",
+	"crisis_page":          "Page",
+	"crisis_all_pages":     "all pages",
+	"crisis_state":         "State",
+	"crisis_on":            "in crisis",
+	"crisis_off":           "normal",
+	"crisis_start":         "Declare a crisis",
+	"crisis_stop":          "End the crisis",
+	"crisis_confirm_start": "Declare a crisis on this page? What goes to review will be hidden on the platform.",
+	"crisis_confirm_stop":  "End the crisis on this page?",
+	"crisis_confirm_box":   "I confirm",
+	"crisis_history":       "History",
+	"crisis_none":          "No crisis was ever declared.",
+	"msg_crisis_started":   "Crisis mode declared.",
+	"msg_crisis_stopped":   "Crisis mode ended.",
+	"crisis_need_confirm":  "Tick “I confirm” to switch crisis mode.",
+	"pub_crises":           "Crisis periods",
+	"pub_crises_note":      "During a crisis the page applies stricter rules and hides what awaits a decision. Figures of the comments received during the period, also counted in the figures above.",
+	"pub_crisis_start":     "Start",
+	"pub_crisis_stop":      "End",
+	"pub_crisis_ongoing":   "ongoing",
+	"pub_crisis_ttd":       "Median time to decision",
+}
