@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"vigie/moderation"
-	"vigie/rules"
 )
 
 // The gorm models mirror migration 1 column for column. They stay private:
@@ -198,28 +197,11 @@ func fromStatusName(s moderation.Status) string {
 	return s.String()
 }
 
-func encodeVerdict(v *rules.Verdict) (*string, error) {
-	if v == nil {
-		return nil, nil
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, fmt.Errorf("verdict: %w", err)
-	}
-	s := string(b)
-	return &s, nil
-}
-
-func decodeVerdict(s *string) (*rules.Verdict, error) {
-	if s == nil || *s == "" {
-		return nil, nil
-	}
-	var v rules.Verdict
-	if err := json.Unmarshal([]byte(*s), &v); err != nil {
-		return nil, fmt.Errorf("verdict: %w", err)
-	}
-	return &v, nil
-}
+// The verdict's stored form is the domain's (moderation.EncodeVerdict).
+var (
+	encodeVerdict = moderation.EncodeVerdict
+	decodeVerdict = moderation.DecodeVerdict
+)
 
 // The hot path inserts with explicit statements: gorm's Create reflects over
 // the model on every row, on the one writer goroutine all intake waits for.
