@@ -4,12 +4,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"vigie/moderation"
+	"vigie/storage/storagetest"
 )
 
 // Crisis mode end to end (acceptance 2 of pages and crisis): the real
@@ -90,7 +92,23 @@ type crisisJSON struct {
 }
 
 func TestCrisisHidesReviewUntilPublishedOnThePageOnly(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { testCrisisHides(t, "") })
+	t.Run("postgres", func(t *testing.T) { testCrisisHides(t, storagetest.PostgresDSN(t)) })
+}
+
+func testCrisisHides(t *testing.T, pgDSN string) {
 	fx := newFbSetup(t)
+	if pgDSN != "" {
+		raw, err := os.ReadFile(fx.cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pg := strings.Replace(string(raw), "database:\n  dsn: data/vigie.db\n", fmt.Sprintf("database:\n  driver: postgres\n  dsn: %q\n", pgDSN), 1)
+		if pg == string(raw) {
+			t.Fatalf("could not point the setup's config at PostgreSQL:\n%s", raw)
+		}
+		writeFile(t, fx.cfg, pg)
+	}
 	admin := crisisUserToken(t, fx.cfg, "chef", "admin")
 	modo := crisisUserToken(t, fx.cfg, "modo", "moderator")
 	s := startServer(t, fx.cfg, fx.env...)
