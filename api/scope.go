@@ -113,29 +113,24 @@ func (s *Server) checkAudit(c *gin.Context, id int64) error {
 
 // appealsInScope keeps the appeals on the user's pages.
 func (s *Server) appealsInScope(c *gin.Context, as []moderation.Appeal) ([]moderation.Appeal, error) {
-	keep, err := s.keepIDs(c, len(as), func(i int) int64 { return as[i].CommentID })
-	if err != nil {
-		return nil, err
-	}
-	out := as[:0:0]
-	for i, a := range as {
-		if keep[i] {
-			out = append(out, a)
-		}
-	}
-	return out, nil
+	return inScope(s, c, as, func(a moderation.Appeal) int64 { return a.CommentID })
 }
 
 // auditsInScope keeps the audits on the user's pages.
 func (s *Server) auditsInScope(c *gin.Context, as []moderation.Audit) ([]moderation.Audit, error) {
-	keep, err := s.keepIDs(c, len(as), func(i int) int64 { return as[i].CommentID })
+	return inScope(s, c, as, func(a moderation.Audit) int64 { return a.CommentID })
+}
+
+// inScope keeps the items whose comment is on the user's pages.
+func inScope[T any](s *Server, c *gin.Context, items []T, commentID func(T) int64) ([]T, error) {
+	keep, err := s.keepIDs(c, len(items), func(i int) int64 { return commentID(items[i]) })
 	if err != nil {
 		return nil, err
 	}
-	out := as[:0:0]
-	for i, a := range as {
+	out := items[:0:0]
+	for i, it := range items {
 		if keep[i] {
-			out = append(out, a)
+			out = append(out, it)
 		}
 	}
 	return out, nil
