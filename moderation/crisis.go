@@ -264,7 +264,7 @@ func (s *Service) SwitchCrisis(ctx context.Context, sw CrisisSwitch) (Event, err
 		return Event{}, Errorf(ErrNotFound, "page", "there is no page %q", sw.Page)
 	case sw.Actor == "":
 		return Event{}, Errorf(ErrInvalid, "actor", "a crisis switch needs an actor")
-	case sw.Reason == "":
+	case !hasVisible(sw.Reason): // "" or only zero-width characters (canonical.go)
 		return Event{}, Errorf(ErrInvalid, "reason", "give the reason for the crisis switch: it is recorded and published")
 	case !printable(sw.Reason) || strings.IndexByte(sw.Reason, 0) >= 0:
 		return Event{}, Errorf(ErrInvalid, "reason", "the reason must be printable text on one line")

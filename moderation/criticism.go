@@ -3,7 +3,6 @@ package moderation
 import (
 	"errors"
 	"slices"
-	"strings"
 )
 
 // Criticism is protected: the rules never refuse a comment flagged by a
@@ -66,7 +65,7 @@ func checkProtectedRefusal(c *Comment, d Decision) error {
 	case RouteRules, RouteEdit, RoutePlatform:
 		return nil
 	}
-	if strings.TrimSpace(d.Note) == "" {
+	if !hasVisible(d.Note) { // a note of zero-width characters says nothing either
 		return ErrReasonRequired
 	}
 	if slices.Contains(c.Protected(), d.Category) {

@@ -129,6 +129,7 @@ func testCrisisHides(t *testing.T, pgDSN string) {
 		{"", "/api/v1/pages/" + pageA + "/crisis", start, http.StatusUnauthorized, ""},
 		{modo, "/api/v1/pages/" + pageA + "/crisis", start, http.StatusForbidden, ""},
 		{admin, "/api/v1/pages/" + pageA + "/crisis", `{"action":"start","reason":"  "}`, http.StatusBadRequest, "reason"},
+		{admin, "/api/v1/pages/" + pageA + "/crisis", `{"action":"start","reason":"\u200b\ufeff"}`, http.StatusBadRequest, "reason"},
 		{admin, "/api/v1/pages/" + pageA + "/crisis", `{"action":"pause","reason":"x"}`, http.StatusBadRequest, "action"},
 		{admin, "/api/v1/pages/nope/crisis", start, http.StatusNotFound, "nope"},
 		{admin, "/api/v1/pages/" + pageB + "/crisis", `{"action":"stop","reason":"x"}`, http.StatusConflict, "not on for page " + pageB},
