@@ -127,16 +127,7 @@ func startCheckpoints(ctx context.Context, app *App) (func(), error) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		tick := time.NewTicker(app.Config.Checkpoints.Every)
-		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-				p.once(ctx)
-			}
-		}
+		every(ctx, app.Config.Checkpoints.Every, func() { p.once(ctx) })
 	}()
 	return func() {
 		cancel()

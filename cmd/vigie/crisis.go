@@ -90,18 +90,11 @@ func writeCrisisStatus(w io.Writer, periods []moderation.CrisisPeriod) {
 
 // watchCrisis keeps the crisis state current while the server runs.
 func watchCrisis(ctx context.Context, app *App) {
-	tick := time.NewTicker(crisisPoll)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
+	every(ctx, crisisPoll, func() {
 		if err := app.Service.SyncCrisis(ctx); err != nil && ctx.Err() == nil {
 			app.Log.Warn("crisis state not refreshed; the last one known stays", "err", err)
 		}
-	}
+	})
 }
 
 // startCrisis runs watchCrisis; the returned func stops it and waits.

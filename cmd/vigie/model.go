@@ -153,38 +153,24 @@ func (a *App) candidateRuleset(ctx context.Context, id int64) (*rules.Ruleset, m
 // the command line) changed them.
 func watchModels(ctx context.Context, app *App) {
 	last, _ := app.DB.CandidatesStamp(ctx)
-	tick := time.NewTicker(modelPoll)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
+	every(ctx, modelPoll, func() {
 		stamp, err := app.DB.CandidatesStamp(ctx)
 		if err != nil || stamp == last {
-			continue
+			return
 		}
 		if err := app.applyModels(ctx); err != nil {
 			app.Log.Error("model candidates changed but the rules could not take them; the running rules stay", "err", err)
-			continue
+			return
 		}
 		last = stamp
-	}
+	})
 }
 
 // retrainModels trains a shadow candidate every `rules.model.retrain`,
 // when moderators decided enough comments since the newest candidate.
 // It never promotes: that is an admin's decision.
-func retrainModels(ctx context.Context, app *App, every time.Duration) {
-	tick := time.NewTicker(every)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
+func retrainModels(ctx context.Context, app *App, period time.Duration) {
+	every(ctx, period, func() {
 		c, err := trainStored(ctx, app, trainParams{rule: "model.toxic", seed: 1, c: 10, onlyIfNew: true})
 		switch {
 		case err != nil:
@@ -195,7 +181,7 @@ func retrainModels(ctx context.Context, app *App, every time.Duration) {
 				app.Log.Error("apply models", "err", err)
 			}
 		}
-	}
+	})
 }
 
 // startModels runs the candidates' poll and, when configured, the
@@ -204,8 +190,8 @@ func startModels(ctx context.Context, app *App) func() {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Go(func() { watchModels(ctx, app) })
-	if every := time.Duration(app.Config.Rules.Model.Retrain); every > 0 {
-		wg.Go(func() { retrainModels(ctx, app, every) })
+	if period := time.Duration(app.Config.Rules.Model.Retrain); period > 0 {
+		wg.Go(func() { retrainModels(ctx, app, period) })
 	}
 	return func() { cancel(); wg.Wait() }
 }
