@@ -133,6 +133,8 @@ func newServerWith(t testing.TB, cfg storage.Config, o serverOptions) *testServe
 	h := api.New(api.Deps{Metrics: o.Metrics, Service: svc, Tokens: api.NewTokens(append([]api.TokenSpec{{Digest: hashToken(testToken), Grant: api.Grant{Name: "test", Scopes: api.Scopes, Sources: []string{"*"}}}}, o.Tokens...)), Accounts: accounts, Log: log, Ping: db.Ping, Ready: db.Ready,
 		WriteStats: func() (int64, int64) { ws := db.WriteStats(); return ws.Requests, ws.Commits }, Reporting: o.Reporting,
 		Platform: platform, Models: o.Models})
+	svc.SetObserver(h.ClassifyObserver()) // as cmd/vigie wires them
+	db.SetBatchObserver(h.BatchObserver())
 	srv := httptest.NewServer(h)
 	t.Cleanup(func() {
 		srv.Close()

@@ -17,7 +17,8 @@ type metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.HistogramVec
 	intake   *prometheus.CounterVec
-	access   metricsAccess // metrics_access.go
+	access   metricsAccess  // metrics_access.go
+	timing   *timingMetrics // metrics_timing.go
 }
 
 // scrapeTimeout bounds the database reads of one scrape.
@@ -50,6 +51,7 @@ func newMetrics(ws WriteStats) *metrics {
 			}, func() float64 { _, c := ws(); return float64(c) }),
 		)
 	}
+	m.timing = newTimingMetrics(m.reg)
 	m.reg.MustRegister(m.requests, m.intake,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m

@@ -63,7 +63,7 @@ func (s *Service) edit(ctx context.Context, source, externalID, text string) (Ch
 		return ChangeResult{Comment: c}, nil
 	}
 	now := TruncateTime(s.clock.Now())
-	v := s.rulesForSource(source).Classify(rules.Input{Text: text, Source: source, AuthorKey: AuthorKey(source, c.Author.ID), At: now}, s.recent)
+	v := s.classify(s.rulesForSource(source), rules.Input{Text: text, Source: source, AuthorKey: AuthorKey(source, c.Author.ID), At: now})
 	c.Text = text
 	e := s.verdictEvent(&c, c.Status, RouteEdit, ActorAuthor, &v, now)
 	e.CommentID = c.ID

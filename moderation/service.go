@@ -25,6 +25,7 @@ type Service struct {
 	platform PlatformPolicy
 	audit    sampler
 	lease    time.Duration
+	observer atomic.Pointer[Observer] // observer.go; nil: nothing is timed
 }
 
 // Options configures a Service; zero fields take defaults.
@@ -131,7 +132,7 @@ func (s *Service) Intake(ctx context.Context, n NewComment) (IntakeResult, error
 	}
 	authorKey := AuthorKey(n.Source, n.Author.ID)
 	rs := s.rulesForIntake(n.Source) // the page's rules, its crisis rules in a crisis (crisis.go)
-	v := rs.Classify(rules.Input{Text: n.Text, Source: n.Source, AuthorKey: authorKey, At: now}, s.recent)
+	v := s.classify(rs, rules.Input{Text: n.Text, Source: n.Source, AuthorKey: authorKey, At: now})
 
 	created := n.CreatedAt
 	if created.IsZero() {

@@ -1,6 +1,9 @@
 package rules
 
-import "sync"
+import (
+	"sync"
+	"time"
+)
 
 // Classify judges one comment. It is pure apart from the History it is
 // given (h may be nil: flood and repeated-post rules then do not fire), and
@@ -14,8 +17,19 @@ func (rs *Ruleset) classify(in Input, h History, skip int) Verdict {
 	nt := acquireNorm(in.Text)
 	defer nt.release()
 	lang := ""
+	// The Timing pointer is taken out of in before in goes into the
+	// pooled classifier, so that it does not move the caller's Timing to
+	// the heap.
+	timing := in.Timing
+	in.Timing = nil
 	if rs.lang != nil {
-		lang = rs.lang.detect(nt)
+		if timing != nil {
+			start := time.Now()
+			lang = rs.lang.detect(nt)
+			timing.Language = time.Since(start)
+		} else {
+			lang = rs.lang.detect(nt)
+		}
 	}
 	sc := scratchPool.Get().(*scratch)
 	defer sc.release()

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -11,9 +10,9 @@ import (
 func init() { registerKind("regex", ruleKind{compile: compileRegex}) }
 
 type regexRule struct {
-	patterns []*regexp.Regexp
-	requires []int32 // set targets; one must be present for the patterns to run
-	clause   bool    // a match must not cross sentence punctuation
+	patterns []*startedRegex // regex_starts.go
+	requires []int32         // set targets; one must be present for the patterns to run
+	clause   bool            // a match must not cross sentence punctuation
 }
 
 func compileRegex(cc compileCtx, r *rule, sp ruleSpec, rc *ruleCheck) matcher {
@@ -22,7 +21,7 @@ func compileRegex(cc compileCtx, r *rule, sp ruleSpec, rc *ruleCheck) matcher {
 	}
 	m := &regexRule{clause: sp.Clause}
 	for _, p := range sp.Patterns {
-		re, err := regexp.Compile(p)
+		re, err := compileStarted(p)
 		if err != nil {
 			rc.add("patterns", "pattern %q is not a valid regular expression: %v", p, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
 			continue
@@ -38,8 +37,9 @@ func (m *regexRule) match(c *classifier, r *rule) {
 		return
 	}
 	text := c.in.Text
+	var buf [8][2]int
 	for _, re := range m.patterns {
-		for _, x := range re.FindAllIndex(c.nt.norm, -1) {
+		for _, x := range re.findAll(c.nt.norm, buf[:0]) {
 			a, b := c.nt.span(x[0], x[1])
 			if a < b && !(m.clause && crossesClause(text[a:b])) && !c.homographEdge(x[0], x[1]) {
 				c.add(r, a, b, c.softenedSpan(r, x[0], x[1], a, b))

@@ -4,7 +4,29 @@ import (
 	"encoding/csv"
 	"sync"
 	"testing"
+
+	"github.com/pemistahl/lingua-go"
 )
+
+// A configured language the n-gram table does not know keeps lingua-go
+// for the n-gram step; with French and English only, the table answers.
+func TestLanguageOutsideTheTableUsesLingua(t *testing.T) {
+	if d := newLangDetector([]string{"fr", "en"}); !d.table {
+		t.Fatal("fr and en: want the n-gram table")
+	}
+	d := newLangDetector([]string{"fr", "en", "pl"})
+	if d.table {
+		t.Fatal("pl is not in the table: want lingua-go")
+	}
+	for text, want := range map[string]string{
+		"Urząd miasta jeszcze nie opublikował danych o budżecie na ten rok.":   "pl",
+		"Le conseil municipal n'a toujours pas publié les chiffres du budget.": "fr",
+	} {
+		if got := d.detect(normalise(text)); got != want {
+			t.Errorf("%q: %q, want %q", text, got, want)
+		}
+	}
+}
 
 // TestLanguageAgreement measures the two-step detector and lingua alone
 // (same languages, whole text) against the language column of the dev data.
@@ -15,6 +37,8 @@ import (
 // language and switch off the rules of their real one.
 func TestLanguageAgreement(t *testing.T) {
 	d := newLangDetector([]string{"fr", "en"})
+	alone := lingua.NewLanguageDetectorBuilder().FromLanguages(extraLanguages...).
+		WithLowAccuracyMode().WithPreloadedLanguageModels().Build()
 	ours, lin, agree, total, cheap := 0, 0, 0, 0, 0
 	for _, name := range []string{"mhc_fr.csv", "hatecheck_en.csv"} {
 		f := openDev(t, name)
@@ -29,7 +53,7 @@ func TestLanguageAgreement(t *testing.T) {
 				cheap++
 			}
 			got := d.detect(nt)
-			l, ok := d.lingua().DetectLanguageOf(r[0])
+			l, ok := alone.DetectLanguageOf(r[0])
 			want := ""
 			if ok {
 				want = toISO(l)

@@ -30,6 +30,7 @@ type normText struct {
 	nonASCII       bool
 
 	// scratch space kept between uses
+	lang    langScratch // the language table's (langtable.go)
 	units   []unit
 	raws    []rawTok
 	scratch []unit

@@ -79,6 +79,8 @@ type writer struct {
 	queued   atomic.Int64 // requests handed to the writer
 	requests atomic.Int64
 	commits  atomic.Int64
+	// observe, when set, sees each committed batch (writer_observe.go).
+	observe atomic.Pointer[BatchObserver]
 
 	// State of the transaction being tried; only the writer goroutine
 	// touches it.
@@ -226,11 +228,21 @@ func (w *writer) commit(batch []*request) {
 		live = append(live, r)
 	}
 	w.rowByRow = false
+	observe := w.observe.Load()
 	for ejected := 0; len(live) > 0; {
+		var start time.Time
+		if observe != nil {
+			start = time.Now()
+		}
 		outs, bad, err := w.tryBatch(live)
 		if err == nil {
 			w.commits.Add(1)
 			w.requests.Add(int64(len(live)))
+			if observe != nil {
+				// Before the answers, so a caller that reads the metrics
+				// after its write finds the write's batch there.
+				(*observe)(len(live), time.Since(start))
+			}
 			for i, r := range live {
 				r.done <- outs[i]
 			}

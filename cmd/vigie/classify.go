@@ -62,6 +62,14 @@ func newVerdictEncoder(w io.Writer) *json.Encoder {
 	return enc
 }
 
+// verdictLine is v as one line of JSON: the bytes an Encoder without HTML
+// escaping writes, without its second pass over what MarshalJSON gives
+// (compacting compact JSON: ~6% of classify's CPU).
+func verdictLine(v rules.Verdict) ([]byte, error) {
+	b, err := v.MarshalJSON()
+	return append(b, '\n'), err
+}
+
 // classifySequential judges one line after the other.
 func classifySequential(ctx context.Context, env *Env, rs *rules.Ruleset, recent *moderation.Recent, out *bufio.Writer) error {
 	enc := newVerdictEncoder(out)
@@ -84,7 +92,11 @@ func classifySequential(ctx context.Context, env *Env, rs *rules.Ruleset, recent
 		}
 		v := rs.Classify(j.in, recent)
 		recent.Add(j.in.At, j.in.AuthorKey, v.Fingerprint)
-		if err := enc.Encode(v); err != nil {
+		b, err := verdictLine(v)
+		if err == nil {
+			_, err = out.Write(b)
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -165,8 +177,6 @@ func classifyParallel(ctx context.Context, env *Env, rs *rules.Ruleset, recent *
 	}()
 	for range workers {
 		go func() {
-			var buf bytes.Buffer
-			enc := newVerdictEncoder(&buf)
 			for b := range batches {
 				for _, j := range b.jobs {
 					if j.bad != nil || j.fatal != nil {
@@ -175,9 +185,8 @@ func classifyParallel(ctx context.Context, env *Env, rs *rules.Ruleset, recent *
 					h := recordingHistory{h: recent}
 					j.v = rs.Classify(j.in, &h)
 					j.asked = h.asked
-					buf.Reset()
-					if enc.Encode(j.v) == nil {
-						j.json = bytes.Clone(buf.Bytes())
+					if line, err := verdictLine(j.v); err == nil {
+						j.json = line
 					}
 				}
 				close(b.done)
@@ -213,10 +222,11 @@ func classifyParallel(ctx context.Context, env *Env, rs *rules.Ruleset, recent *
 				j.json = nil
 			}
 			recent.Add(j.in.At, j.in.AuthorKey, j.v.Fingerprint)
-			if j.json != nil {
+			if j.json == nil {
+				j.json, err = verdictLine(j.v)
+			}
+			if err == nil {
 				_, err = out.Write(j.json)
-			} else {
-				err = enc.Encode(j.v)
 			}
 			if err != nil {
 				return rejudged, err

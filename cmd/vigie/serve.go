@@ -94,6 +94,10 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 			},
 		},
 	})
+	// The histograms of classify, language-detection and commit times
+	// live on the handler's registry; the domain and the writer feed them.
+	app.Service.SetObserver(handler.ClassifyObserver())
+	app.DB.SetBatchObserver(handler.BatchObserver())
 
 	ln, err := net.Listen("tcp", app.Config.Server.Addr)
 	if err != nil {

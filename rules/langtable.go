@@ -1,0 +1,342 @@
+package rules
+
+import (
+	_ "embed"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The n-gram language detector: the computation lingua-go does in its
+// low-accuracy mode (the sum, over the distinct letter trigrams of the
+// text's words, of each language's log-probability of the trigram, backing
+// off to its first two letters, then its first letter, when the language's
+// model lacks it; the greatest sum wins, a tie answers nothing), over a
+// table made from lingua-go's own trigram, bigram and unigram models for
+// the languages Vigie tells apart (packs/languages.vlang, built by
+// `go test ./rules -run TestLanguageTableRebuilds -update-language-table`,
+// attributions in packs/languages.vlang.md).
+//
+// Why not lingua-go itself: on the texts the stop-word vote leaves
+// undecided, lingua-go takes ~180 µs a comment (per-word regexp filtering,
+// map lookups per language, decimal arithmetic, ~600 allocations) and its
+// models ~60 ms and ~60 MB to load; the table answers the same in a few
+// microseconds and loads in a few milliseconds. It agrees with lingua-go
+// on the shared labelled texts (TestLanguageTableAgreesWithLingua gives
+// the figure). What it leaves out is lingua-go's rule step (letters unique
+// to one language, an alphabet shared by few): the trigram sums decide
+// those texts too. Languages outside the table (a configured language
+// other than those of tableLanguages) keep lingua-go.
+
+//go:embed packs/languages.vlang
+var languageTableData string
+
+// tableLanguages are the languages of the table, in its column order. A
+// text mostly in Arabic script is "ar" without the table (script test).
+var tableLanguages = []string{"en", "fr", "de", "es", "it", "pt", "nl"}
+
+// langScale: the table stores log-probabilities as int16 × 1/langScale.
+const langScale = 1024
+
+// langTable is the loaded table: each n-gram (1 to 3 letters, lowercase)
+// has a row of len(langs) log-probabilities (0: the language's model
+// lacks it).
+type langTable struct {
+	langs []string
+	index map[string]int32 // n-gram → row
+	rows  []int16          // row r is rows[r*len(langs):(r+1)*len(langs)]
+}
+
+const languageTableMagic = "VLANG1\n"
+
+// parseLangTable reads the table format: the magic, the number of
+// languages and their two-letter codes, the number of n-grams, then each
+// n-gram as one length byte, its UTF-8 bytes and one little-endian int16
+// per language. The keys are substrings of data, not copies.
+func parseLangTable(data string) (*langTable, error) {
+	bad := func(what string) error { return fmt.Errorf("language table: %s", what) }
+	if !strings.HasPrefix(data, languageTableMagic) {
+		return nil, bad("not a Vigie language table")
+	}
+	p := len(languageTableMagic)
+	if p >= len(data) {
+		return nil, bad("truncated")
+	}
+	nl := int(data[p])
+	p++
+	if nl == 0 || p+2*nl+4 > len(data) {
+		return nil, bad("truncated header")
+	}
+	t := &langTable{}
+	for i := range nl {
+		t.langs = append(t.langs, data[p+2*i:p+2*i+2])
+	}
+	p += 2 * nl
+	n := int(binary.LittleEndian.Uint32([]byte(data[p : p+4])))
+	p += 4
+	t.index = make(map[string]int32, n)
+	t.rows = make([]int16, 0, n*nl)
+	for r := range n {
+		if p >= len(data) {
+			return nil, bad("truncated n-grams")
+		}
+		k := int(data[p])
+		p++
+		if k == 0 || p+k+2*nl > len(data) {
+			return nil, bad("truncated n-gram")
+		}
+		t.index[data[p:p+k]] = int32(r)
+		p += k
+		for range nl {
+			t.rows = append(t.rows, int16(uint16(data[p])|uint16(data[p+1])<<8))
+			p += 2
+		}
+	}
+	if p != len(data) {
+		return nil, bad("trailing bytes")
+	}
+	return t, nil
+}
+
+// langScratch is the per-call memory of detect, pooled with the normText.
+type langScratch struct {
+	lower []byte
+	seen  map[uint64]struct{} // FNV-1a of the trigrams already counted
+	sums  []int64
+}
+
+// detect returns the table language of s, or "" when no language has any
+// of its n-grams, when the best two tie, or when s has fewer than three
+// letters. s is cut to linguaPrefix bytes by the caller.
+func (t *langTable) detect(s string, sc *langScratch) string {
+	// Lowercase once; words are the runs of letters, as lingua-go's
+	// \p{L}+ over the lowercased text.
+	sc.lower = sc.lower[:0]
+	letters, arabic := 0, 0
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			letters++
+			if unicode.Is(unicode.Arabic, r) {
+				arabic++
+			}
+			sc.lower = utf8.AppendRune(sc.lower, unicode.ToLower(r))
+		} else {
+			sc.lower = append(sc.lower, ' ')
+		}
+	}
+	if letters < 3 {
+		return ""
+	}
+	if 2*arabic > letters {
+		return "ar"
+	}
+	nl := len(t.langs)
+	if cap(sc.sums) < nl {
+		sc.sums = make([]int64, nl)
+	}
+	sums := sc.sums[:nl]
+	clear(sums)
+	if sc.seen == nil {
+		sc.seen = make(map[uint64]struct{}, 64)
+	}
+	clear(sc.seen)
+	text := sc.lower
+	for i := 0; i < len(text); {
+		if text[i] == ' ' {
+			i++
+			continue
+		}
+		j := i
+		for j < len(text) && text[j] != ' ' {
+			j++
+		}
+		t.addWord(text[i:j], sums, sc.seen)
+		i = j
+	}
+	allowed := t.accentFilter(text)
+	best, second := -1, -1
+	for l, v := range sums {
+		if v == 0 || allowed&(1<<l) == 0 {
+			continue // none of the text's n-grams, or filtered out: not a candidate
+		}
+		switch {
+		case best < 0 || v > sums[best]:
+			best, second = l, best
+		case second < 0 || v > sums[second]:
+			second = l
+		}
+	}
+	if best < 0 || second >= 0 && sums[second] == sums[best] {
+		return ""
+	}
+	return t.langs[best]
+}
+
+// accentLetters are lingua-go's letters written by few languages,
+// restricted to the table's: letter → group (letters of one group count
+// once per word), and the languages of each group.
+var accentLetters = map[rune]int{
+	'ã': 0, 'î': 1, 'ñ': 2, 'û': 3, 'ì': 4, 'ë': 5, 'è': 6, 'ù': 6, 'ê': 7, 'õ': 8,
+	'ô': 9, 'ò': 10, 'ä': 11, 'à': 12, 'â': 13, 'ü': 14, 'ç': 15, 'ö': 16, 'ó': 17,
+	'á': 18, 'í': 18, 'ú': 18, 'é': 19,
+}
+
+var accentGroups = [...][]string{
+	{"pt"}, {"fr"}, {"es"}, {"fr"}, {"it"}, {"nl", "fr"}, {"fr", "it"}, {"fr", "pt"}, {"pt"},
+	{"fr", "pt"}, {"it"}, {"de"}, {"fr", "it", "pt"}, {"fr", "pt"}, {"de", "es"}, {"fr", "pt"},
+	{"de"}, {"pt", "es"}, {"pt", "es"}, {"fr", "it", "pt", "es"},
+}
+
+// accentFilter returns the languages (bit l: t.langs[l]) still candidates
+// after lingua-go's filter: those counted, over the words, by the accent
+// groups present, at least half as many times as there are words; all
+// when none is.
+func (t *langTable) accentFilter(text []byte) uint64 {
+	all := uint64(1)<<len(t.langs) - 1
+	var counts [64]int
+	words, any := 0, false
+	for i := 0; i < len(text); {
+		if text[i] == ' ' {
+			i++
+			continue
+		}
+		words++
+		var groups uint32
+		for i < len(text) && text[i] != ' ' {
+			r, n := utf8.DecodeRune(text[i:])
+			i += n
+			if r >= 0xe0 {
+				if g, ok := accentLetters[r]; ok {
+					groups |= 1 << g
+				}
+			}
+		}
+		for g := range accentGroups {
+			if groups&(1<<g) == 0 {
+				continue
+			}
+			for _, code := range accentGroups[g] {
+				if l := slices.Index(t.langs, code); l >= 0 {
+					counts[l]++
+					any = true
+				}
+			}
+		}
+	}
+	if !any {
+		return all
+	}
+	var subset uint64
+	for l := range t.langs {
+		if counts[l] > 0 && 2*counts[l] >= words {
+			subset |= 1 << l
+		}
+	}
+	if subset == 0 {
+		return all
+	}
+	return subset
+}
+
+// addWord adds the log-probabilities of the distinct trigrams of one
+// lowercase word (at least three letters) to sums.
+func (t *langTable) addWord(w []byte, sums []int64, seen map[uint64]struct{}) {
+	nl := len(t.langs)
+	// Byte offsets of the word's first four runes at each step.
+	for a := 0; a < len(w); {
+		_, s1 := utf8.DecodeRune(w[a:])
+		b := a + s1
+		if b >= len(w) {
+			return
+		}
+		_, s2 := utf8.DecodeRune(w[b:])
+		c := b + s2
+		if c >= len(w) {
+			return
+		}
+		_, s3 := utf8.DecodeRune(w[c:])
+		d := c + s3
+		tri := w[a:d]
+		h := uint64(14695981039346656037)
+		for _, x := range tri {
+			h = (h ^ uint64(x)) * 1099511628211
+		}
+		if _, dup := seen[h]; !dup {
+			seen[h] = struct{}{}
+			// The shorter n-grams are looked up only when a language
+			// needs them (looked: 1 bigram looked up, 2 unigram too).
+			r3, ok3 := t.index[string(tri)]
+			var r2, r1 int32
+			var ok2, ok1 bool
+			looked := 0
+			for l := range nl {
+				var v int16
+				if ok3 {
+					v = t.rows[int(r3)*nl+l]
+				}
+				if v == 0 {
+					if looked == 0 {
+						r2, ok2 = t.index[string(w[a:c])]
+						looked = 1
+					}
+					if ok2 {
+						v = t.rows[int(r2)*nl+l]
+					}
+				}
+				if v == 0 {
+					if looked == 1 {
+						r1, ok1 = t.index[string(w[a:b])]
+						looked = 2
+					}
+					if ok1 {
+						v = t.rows[int(r1)*nl+l]
+					}
+				}
+				sums[l] += int64(v)
+			}
+		}
+		a = b
+	}
+}
+
+// encodeLangTable writes the table format (see parseLangTable) from
+// probabilities per language: probs[l][ngram] for the languages langs.
+// N-grams are written in the order given.
+func encodeLangTable(langs []string, ngrams []string, probs []map[string]float64) ([]byte, error) {
+	if len(langs) == 0 || len(langs) > 255 || len(probs) != len(langs) {
+		return nil, errors.New("language table: bad language list")
+	}
+	out := []byte(languageTableMagic)
+	out = append(out, byte(len(langs)))
+	for _, l := range langs {
+		if len(l) != 2 {
+			return nil, fmt.Errorf("language table: code %q is not two letters", l)
+		}
+		out = append(out, l...)
+	}
+	out = binary.LittleEndian.AppendUint32(out, uint32(len(ngrams)))
+	for _, g := range ngrams {
+		if len(g) == 0 || len(g) > 255 {
+			return nil, fmt.Errorf("language table: n-gram %q", g)
+		}
+		out = append(out, byte(len(g)))
+		out = append(out, g...)
+		for l := range langs {
+			var v int16
+			if p, ok := probs[l][g]; ok && p > 0 {
+				q := math.Round(math.Log(p) * langScale)
+				v = int16(max(q, math.MinInt16))
+				if v == 0 {
+					v = -1 // present: never the "absent" zero
+				}
+			}
+			out = binary.LittleEndian.AppendUint16(out, uint16(v))
+		}
+	}
+	return out, nil
+}
