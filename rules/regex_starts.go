@@ -66,7 +66,7 @@ func compileStarted(p string) (*startedRegex, error) {
 	}
 	sr := &startedRegex{plain: lazyRegexp{src: p}}
 	tree = tree.Simplify()
-	set, ok := literalStarts(tree)
+	set, ok := literalStarts(tree, maxStarts)
 	if !ok || len(set.s) == 0 || len(set.s) > maxStarts || slices.Contains(set.s, "") {
 		return sr, nil
 	}
@@ -133,12 +133,13 @@ func mustContain(re *syntax.Regexp) [][]byte {
 	var best []string
 	bestLen := 3 // shorter strings are too common to be worth a search
 	for k := 1; k < len(re.Sub); k++ {
-		// A part that is not a literal set on its own cannot start one
-		// (and skipping it early keeps Load cheap).
-		if first, ok := literalStarts(re.Sub[k]); !ok || len(first.s) > 4*maxContains {
-			continue
+		// One part, or a literal and the part after it (" " and a list
+		// of words gives " faux", " erreur": rarer than the words alone).
+		parts := re.Sub[k : k+1]
+		if re.Sub[k].Op == syntax.OpLiteral && k+1 < len(re.Sub) {
+			parts = re.Sub[k : k+2]
 		}
-		set, ok := literalStarts(&syntax.Regexp{Op: syntax.OpConcat, Sub: re.Sub[k:min(k+4, len(re.Sub))]})
+		set, ok := literalStarts(&syntax.Regexp{Op: syntax.OpConcat, Sub: parts}, 4*maxContains)
 		if !ok || len(set.s) == 0 || len(set.s) > 4*maxContains {
 			continue
 		}
@@ -243,10 +244,10 @@ type litSet struct {
 }
 
 // literalStarts returns the literal beginnings of re's matches, or false
-// when they cannot be listed. Zero-width assertions count as the empty
+// when they cannot be listed in limit strings. Zero-width assertions count as the empty
 // string: dropping a condition only widens the set, which stays a correct
 // "every match begins with one of these".
-func literalStarts(re *syntax.Regexp) (litSet, bool) {
+func literalStarts(re *syntax.Regexp, limit int) (litSet, bool) {
 	switch re.Op {
 	case syntax.OpLiteral:
 		if re.Flags&syntax.FoldCase != 0 {
@@ -269,36 +270,36 @@ func literalStarts(re *syntax.Regexp) (litSet, bool) {
 		syntax.OpEndText, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
 		return litSet{s: []string{""}, exact: true}, true
 	case syntax.OpCapture:
-		return literalStarts(re.Sub[0])
+		return literalStarts(re.Sub[0], limit)
 	case syntax.OpQuest, syntax.OpStar:
-		sub, ok := literalStarts(re.Sub[0])
+		sub, ok := literalStarts(re.Sub[0], limit)
 		if !ok {
 			return litSet{s: []string{""}}, true // the sub-pattern may be skipped: "" is a beginning
 		}
 		return litSet{s: append([]string{""}, sub.s...), exact: sub.exact && re.Op == syntax.OpQuest}, true
 	case syntax.OpPlus:
-		sub, ok := literalStarts(re.Sub[0])
+		sub, ok := literalStarts(re.Sub[0], limit)
 		return litSet{s: sub.s}, ok
 	case syntax.OpRepeat:
 		if re.Min == 0 {
-			sub, ok := literalStarts(re.Sub[0])
+			sub, ok := literalStarts(re.Sub[0], limit)
 			if !ok {
 				return litSet{s: []string{""}}, true
 			}
 			return litSet{s: append([]string{""}, sub.s...)}, true
 		}
-		sub, ok := literalStarts(re.Sub[0])
+		sub, ok := literalStarts(re.Sub[0], limit)
 		return litSet{s: sub.s}, ok
 	case syntax.OpAlternate:
 		out := litSet{exact: true}
 		for _, sub := range re.Sub {
-			l, ok := literalStarts(sub)
+			l, ok := literalStarts(sub, limit)
 			if !ok {
 				return litSet{}, false
 			}
 			out.s = append(out.s, l.s...)
 			out.exact = out.exact && l.exact
-			if len(out.s) > maxStarts {
+			if len(out.s) > limit {
 				return litSet{}, false
 			}
 		}
@@ -306,11 +307,11 @@ func literalStarts(re *syntax.Regexp) (litSet, bool) {
 	case syntax.OpConcat:
 		out := litSet{s: []string{""}, exact: true}
 		for _, sub := range re.Sub {
-			l, ok := literalStarts(sub)
+			l, ok := literalStarts(sub, limit)
 			if !ok {
 				return litSet{s: out.s}, true // what came before still begins every match
 			}
-			if len(out.s)*len(l.s) > maxStarts {
+			if len(out.s)*len(l.s) > limit {
 				return litSet{s: out.s}, true
 			}
 			next := make([]string, 0, len(out.s)*len(l.s))
