@@ -2,6 +2,7 @@ package rules
 
 import (
 	"bytes"
+	"math"
 	"regexp"
 	"regexp/syntax"
 	"slices"
@@ -31,21 +32,24 @@ import (
 // A pattern whose beginnings cannot be listed (it may begin with \w, a
 // large class, or an empty match) keeps the plain search.
 type startedRegex struct {
-	plain   lazyRegexp // the pattern, unanchored: the plain search
-	starts  []string   // every match begins with one of these (nil: plain search)
-	startsB [][]byte   // the same, as bytes to compare with the text
-	first   [256]bool  // first bytes of starts
-	atStart lazyRegexp // ^(?:pattern), for a place at the start of the text
-	inside  lazyRegexp // ^(?s:.)(?:pattern), for a place after one rune of context
+	plain   lazyRegexp     // the pattern, unanchored: the plain search
+	starts  []string       // every match begins with one of these (nil: plain search)
+	startsB [][]byte       // the same, as bytes to compare with the text
+	first   [256]bool      // first bytes of starts
+	byFirst [256][2]uint16 // the starts beginning with a byte: startsB[lo:hi]
+	atStart lazyRegexp     // ^(?:pattern), for a place at the start of the text
+	inside  lazyRegexp     // ^(?s:.)(?:pattern), for a place after one rune of context
 
 	// boundary: every match begins with \b before a word byte, so a
 	// place right after an ASCII letter, digit or underscore is skipped.
 	boundary bool
+	// textStart: every match begins at the start of the text (^ or \A).
+	textStart bool
 	// contains: every match holds one of these strings further on (from
 	// a part of the pattern every match goes through); a text with none
 	// of them has no match, whatever its beginnings. Nil: no such part
 	// worth testing. Looked for only once a beginning is found.
-	contains [][]byte
+	contains [][][]byte
 }
 
 // maxContains bounds the strings of a "contains" test: each is a
@@ -70,17 +74,41 @@ func compileStarted(p string) (*startedRegex, error) {
 	if !ok || len(set.s) == 0 || len(set.s) > maxStarts || slices.Contains(set.s, "") {
 		return sr, nil
 	}
-	sr.atStart = lazyRegexp{src: `^(?:` + p + `)`}
-	sr.inside = lazyRegexp{src: `^(?s:.)(?:` + p + `)`}
+	// The anchored forms are built on the syntax tree, not by wrapping
+	// the text: `^(?:` + p + `)` would break a pattern ending in \Q….
+	atStart, inside := anchoredSource(tree, false), anchoredSource(tree, true)
+	if _, err := syntax.Parse(atStart, syntax.Perl); err != nil {
+		return sr, nil
+	}
+	if _, err := syntax.Parse(inside, syntax.Perl); err != nil {
+		return sr, nil
+	}
+	sr.atStart, sr.inside = lazyRegexp{src: atStart}, lazyRegexp{src: inside}
 	sr.starts = minimalStarts(set.s)
-	sr.boundary = beginsWithBoundary(tree)
-	for _, s := range sr.starts {
+	sr.boundary = beginsWith(tree, syntax.OpWordBoundary)
+	sr.textStart = beginsWith(tree, syntax.OpBeginText)
+	for i, s := range sr.starts {
+		if !sr.first[s[0]] {
+			sr.byFirst[s[0]][0] = uint16(i)
+		}
 		sr.first[s[0]] = true
+		sr.byFirst[s[0]][1] = uint16(i + 1)
 		sr.startsB = append(sr.startsB, []byte(s))
 		sr.boundary = sr.boundary && isWordByte(s[0])
 	}
 	sr.contains = mustContain(tree)
 	return sr, nil
+}
+
+// anchoredSource is the pattern of tree anchored at the start of the
+// text, after one rune of any kind when context is set.
+func anchoredSource(tree *syntax.Regexp, context bool) string {
+	subs := []*syntax.Regexp{{Op: syntax.OpBeginText}}
+	if context {
+		subs = append(subs, &syntax.Regexp{Op: syntax.OpAnyChar})
+	}
+	subs = append(subs, tree)
+	return (&syntax.Regexp{Op: syntax.OpConcat, Sub: subs}).String()
 }
 
 // lazyRegexp is a regexp compiled on first use (safe for concurrent use).
@@ -100,18 +128,19 @@ func isWordByte(b byte) bool {
 	return b == '_' || '0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z'
 }
 
-// beginsWithBoundary reports whether every match of re begins with \b.
-func beginsWithBoundary(re *syntax.Regexp) bool {
+// beginsWith reports whether every match of re begins with the
+// zero-width assertion op (\b, or ^ and \A as OpBeginText).
+func beginsWith(re *syntax.Regexp, op syntax.Op) bool {
 	switch re.Op {
-	case syntax.OpWordBoundary:
+	case op:
 		return true
 	case syntax.OpCapture:
-		return beginsWithBoundary(re.Sub[0])
+		return beginsWith(re.Sub[0], op)
 	case syntax.OpConcat:
-		return len(re.Sub) > 0 && beginsWithBoundary(re.Sub[0])
+		return len(re.Sub) > 0 && beginsWith(re.Sub[0], op)
 	case syntax.OpAlternate:
 		for _, sub := range re.Sub {
-			if !beginsWithBoundary(sub) {
+			if !beginsWith(sub, op) {
 				return false
 			}
 		}
@@ -120,60 +149,88 @@ func beginsWithBoundary(re *syntax.Regexp) bool {
 	return false
 }
 
-// mustContain picks, in a pattern that is a sequence, the part after the
-// first whose beginnings are the most telling: at most maxContains
-// strings, the shortest as long as can be. Every match holds one of them.
-func mustContain(re *syntax.Regexp) [][]byte {
+// mustContain picks, in a pattern that is a sequence, up to two parts
+// after the first whose beginnings are the most telling: at most
+// maxContains strings each, the shortest as long as can be. Every match
+// holds a string of each. Strings of six letters or more lose their
+// leading spaces: a search for "gouvernement" skips ahead on its "g", one
+// for " gouvernement" stops at every space (the test only gets looser).
+func mustContain(re *syntax.Regexp) [][][]byte {
 	for re.Op == syntax.OpCapture {
 		re = re.Sub[0]
 	}
 	if re.Op != syntax.OpConcat {
 		return nil
 	}
-	var best []string
-	bestLen := 3 // shorter strings are too common to be worth a search
+	type group struct {
+		s        []string
+		shortest int
+		part     int // the first part of the window that is not a literal
+	}
+	var groups []group
 	for k := 1; k < len(re.Sub); k++ {
-		// One part, or a literal and the part after it (" " and a list
-		// of words gives " faux", " erreur": rarer than the words alone).
-		parts := re.Sub[k : k+1]
-		if re.Sub[k].Op == syntax.OpLiteral && k+1 < len(re.Sub) {
-			parts = re.Sub[k : k+2]
+		// One part, or a literal and up to three parts after it (" ",
+		// a list of words, " "…: " n est pas" is rarer than "n").
+		parts, part := re.Sub[k:k+1], k
+		if re.Sub[k].Op == syntax.OpLiteral {
+			parts = re.Sub[k:min(k+4, len(re.Sub))]
+			if k+1 < len(re.Sub) {
+				part = k + 1
+			}
 		}
 		set, ok := literalStarts(&syntax.Regexp{Op: syntax.OpConcat, Sub: parts}, 4*maxContains)
-		if !ok || len(set.s) == 0 || len(set.s) > 4*maxContains {
+		if !ok || len(set.s) == 0 {
 			continue
 		}
-		set.s = minimalStarts(set.s)
-		if len(set.s) > maxContains {
+		trimmed := make([]string, len(set.s))
+		shortest := math.MaxInt
+		for i, x := range set.s {
+			trimmed[i] = strings.TrimLeft(x, " ")
+			shortest = min(shortest, len(trimmed[i]))
+		}
+		if shortest < 6 {
+			trimmed = set.s // "ment" would be found in "gouvernement": keep " ment"
+		}
+		g := group{s: minimalStarts(trimmed), shortest: shortest, part: part}
+		if len(g.s) > maxContains {
 			continue
 		}
-		shortest := len(set.s[0])
-		for _, s := range set.s {
-			shortest = min(shortest, len(strings.TrimSpace(s)))
-		}
-		if shortest > bestLen {
-			best, bestLen = set.s, shortest
+		if g.shortest > 3 { // shorter strings are too common to be worth a search
+			groups = append(groups, g)
 		}
 	}
-	var out [][]byte
-	for _, s := range best {
-		out = append(out, []byte(s))
+	slices.SortStableFunc(groups, func(a, b group) int { return b.shortest - a.shortest })
+	var out [][][]byte
+	used := map[int]bool{}
+	for _, g := range groups {
+		if len(out) == 2 || used[g.part] {
+			continue // two tests at most, on two different parts
+		}
+		used[g.part] = true
+		var bs [][]byte
+		for _, x := range g.s {
+			bs = append(bs, []byte(x))
+		}
+		out = append(out, bs)
 	}
 	return out
 }
 
-// holds reports whether b contains one of sr.contains (true when there
-// is no such test).
+// holds reports whether b contains a string of each of sr.contains.
 func (sr *startedRegex) holds(b []byte) bool {
-	if sr.contains == nil {
-		return true
-	}
-	for _, s := range sr.contains {
-		if bytes.Contains(b, s) {
-			return true
+	for _, group := range sr.contains {
+		found := false
+		for _, s := range group {
+			if bytes.Contains(b, s) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
 		}
 	}
-	return false
+	return true
 }
 
 // findAll appends the [start, end) of every match in b, as
@@ -186,7 +243,11 @@ func (sr *startedRegex) findAll(b []byte, out [][2]int) [][2]int {
 		return out
 	}
 	checked := false
-	for i := 0; i < len(b); i++ {
+	places := len(b)
+	if sr.textStart {
+		places = min(places, 1) // only the start of the text
+	}
+	for i := 0; i < places; i++ {
 		if !sr.first[b[i]] || sr.boundary && i > 0 && isWordByte(b[i-1]) || !sr.beginsHere(b[i:]) {
 			continue
 		}
@@ -221,9 +282,11 @@ func (sr *startedRegex) findAll(b []byte, out [][2]int) [][2]int {
 
 // beginsHere reports whether b begins with one of the starts. They are
 // sorted and none begins with another, so the only one that can be a
-// prefix of b is the greatest one not above it: a binary search.
+// prefix of b is the greatest one not above it: a binary search among
+// those with b's first byte.
 func (sr *startedRegex) beginsHere(b []byte) bool {
-	lo, hi := 0, len(sr.starts) // find the first start > b
+	r := sr.byFirst[b[0]]
+	lo, hi := int(r[0]), int(r[1]) // find the first start > b
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
 		if bytes.Compare(sr.startsB[m], b) <= 0 {
@@ -232,28 +295,38 @@ func (sr *startedRegex) beginsHere(b []byte) bool {
 			hi = m
 		}
 	}
-	return lo > 0 && bytes.HasPrefix(b, sr.startsB[lo-1])
+	return lo > int(r[0]) && bytes.HasPrefix(b, sr.startsB[lo-1])
 }
 
-// litSet is what literalStarts knows of a sub-pattern: when exact, the
-// strings it matches are exactly s (a finite language); otherwise every
-// string it matches begins with one of s.
+// litSet is what literalStarts knows of a sub-pattern: strings every
+// match begins with. A string marked exact (in full) is a whole match of
+// the sub-pattern, so what follows it in a sequence can be appended to
+// it; one not marked is only a beginning.
 type litSet struct {
-	s     []string
-	exact bool
+	s    []string
+	full []bool // per string: exact
+}
+
+func (l *litSet) add(s string, full bool) {
+	l.s = append(l.s, s)
+	l.full = append(l.full, full)
+}
+
+func exactSet(s ...string) litSet {
+	return litSet{s: s, full: slices.Repeat([]bool{true}, len(s))}
 }
 
 // literalStarts returns the literal beginnings of re's matches, or false
-// when they cannot be listed in limit strings. Zero-width assertions count as the empty
-// string: dropping a condition only widens the set, which stays a correct
-// "every match begins with one of these".
+// when they cannot be listed in limit strings. Zero-width assertions
+// count as the empty string: dropping a condition only widens the set,
+// which stays a correct "every match begins with one of these".
 func literalStarts(re *syntax.Regexp, limit int) (litSet, bool) {
 	switch re.Op {
 	case syntax.OpLiteral:
 		if re.Flags&syntax.FoldCase != 0 {
 			return litSet{}, false
 		}
-		return litSet{s: []string{string(re.Rune)}, exact: true}, true
+		return exactSet(string(re.Rune)), true
 	case syntax.OpCharClass:
 		var s []string
 		for i := 0; i+1 < len(re.Rune); i += 2 {
@@ -265,65 +338,70 @@ func literalStarts(re *syntax.Regexp, limit int) (litSet, bool) {
 				s = append(s, string(r))
 			}
 		}
-		return litSet{s: s, exact: true}, len(s) > 0
+		return exactSet(s...), len(s) > 0
 	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText,
 		syntax.OpEndText, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
-		return litSet{s: []string{""}, exact: true}, true
+		return exactSet(""), true
 	case syntax.OpCapture:
 		return literalStarts(re.Sub[0], limit)
-	case syntax.OpQuest, syntax.OpStar:
+	case syntax.OpQuest, syntax.OpStar, syntax.OpRepeat, syntax.OpPlus:
+		if re.Op == syntax.OpRepeat && re.Min > 0 || re.Op == syntax.OpPlus {
+			// At least once: the sub-pattern's beginnings, and no more
+			// than beginnings (what follows may be another round).
+			sub, ok := literalStarts(re.Sub[0], limit)
+			return litSet{s: sub.s, full: make([]bool, len(sub.s))}, ok
+		}
+		// May be skipped: "" in full (what follows may come next), or
+		// the sub-pattern once; whole only for "?" (one round at most).
+		out := exactSet("")
 		sub, ok := literalStarts(re.Sub[0], limit)
 		if !ok {
-			return litSet{s: []string{""}}, true // the sub-pattern may be skipped: "" is a beginning
+			return litSet{s: []string{"", ""}, full: []bool{true, false}}, true
 		}
-		return litSet{s: append([]string{""}, sub.s...), exact: sub.exact && re.Op == syntax.OpQuest}, true
-	case syntax.OpPlus:
-		sub, ok := literalStarts(re.Sub[0], limit)
-		return litSet{s: sub.s}, ok
-	case syntax.OpRepeat:
-		if re.Min == 0 {
-			sub, ok := literalStarts(re.Sub[0], limit)
-			if !ok {
-				return litSet{s: []string{""}}, true
-			}
-			return litSet{s: append([]string{""}, sub.s...)}, true
+		once := re.Op == syntax.OpQuest || re.Op == syntax.OpRepeat && re.Max == 1
+		for i, x := range sub.s {
+			out.add(x, once && sub.full[i])
 		}
-		sub, ok := literalStarts(re.Sub[0], limit)
-		return litSet{s: sub.s}, ok
+		return out, len(out.s) <= limit
 	case syntax.OpAlternate:
-		out := litSet{exact: true}
+		var out litSet
 		for _, sub := range re.Sub {
 			l, ok := literalStarts(sub, limit)
 			if !ok {
 				return litSet{}, false
 			}
 			out.s = append(out.s, l.s...)
-			out.exact = out.exact && l.exact
+			out.full = append(out.full, l.full...)
 			if len(out.s) > limit {
 				return litSet{}, false
 			}
 		}
 		return out, true
 	case syntax.OpConcat:
-		out := litSet{s: []string{""}, exact: true}
+		out := exactSet("")
 		for _, sub := range re.Sub {
+			if !slices.Contains(out.full, true) {
+				return out, true // nothing left to extend
+			}
 			l, ok := literalStarts(sub, limit)
 			if !ok {
-				return litSet{s: out.s}, true // what came before still begins every match
+				// What came before still begins every match.
+				return litSet{s: out.s, full: make([]bool, len(out.s))}, true
 			}
-			if len(out.s)*len(l.s) > limit {
-				return litSet{s: out.s}, true
-			}
-			next := make([]string, 0, len(out.s)*len(l.s))
-			for _, a := range out.s {
-				for _, b := range l.s {
-					next = append(next, a+b)
+			var next litSet
+			for i, a := range out.s {
+				if !out.full[i] {
+					next.add(a, false)
+					continue
+				}
+				for k, b := range l.s {
+					next.add(a+b, l.full[k])
 				}
 			}
-			out = litSet{s: next, exact: l.exact}
-			if !l.exact {
-				return out, true
+			if len(next.s) > limit {
+				return litSet{s: out.s, full: make([]bool, len(out.s))}, true
 			}
+			out = next
 		}
 		return out, true
 	}

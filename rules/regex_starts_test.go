@@ -61,6 +61,9 @@ func TestStartedRegexEqualsFindAll(t *testing.T) {
 		{`(?:ab){0,2}c`, "ababc abc c"},
 		{`$`, "abc"},
 		{`c\z`, "abc c"},
+		{`\Q0`, "0 00 a0"}, // quoted to the end: anchoring must not wrap the text
+		{`a\Q)(\E`, "a)( a)("},
+		{`(?i:x)yz|ab`, "Xyz ab xyz"},
 	}
 	for _, c := range cases {
 		checkStarted(t, c.pattern, []byte(c.text))
