@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 //go:embed packs/*.yaml
@@ -61,13 +62,30 @@ func Load(s Settings, o Options) (rs *Ruleset, err error) {
 	if err := s.validate(); err != nil {
 		return nil, err
 	}
-	var packs []*pack
-	for _, ref := range s.Packs {
-		p, err := readPack(ref, o.BaseDir)
+	// The packs are parsed side by side (YAML parsing is a fifth of a
+	// start-up), and the built-in model, which the built-in packs use,
+	// is decoded meanwhile; the first error in pack order is the answer.
+	packs := make([]*pack, len(s.Packs))
+	errs := make([]error, len(s.Packs))
+	var wg sync.WaitGroup
+	for i, ref := range s.Packs {
+		if i == 0 && strings.HasPrefix(ref, builtinPrefix) {
+			go builtinModel("default") // an error comes again from the rule that names it
+		}
+		wg.Go(func() {
+			defer func() {
+				if r := recover(); r != nil { // as Load's own, for the goroutine
+					errs[i] = fmt.Errorf("rules: internal error while reading %s: %v", ref, r)
+				}
+			}()
+			packs[i], errs[i] = readPack(ref, o.BaseDir)
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
 			return nil, err
 		}
-		packs = append(packs, p)
 	}
 	rs, err = compile(packs, nil, s, o)
 	if err != nil {

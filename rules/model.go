@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // A model rule scores a comment with a logistic regression over hashed
@@ -137,10 +138,7 @@ func readModel(ref, baseDir string) (*textModel, error) {
 	var data []byte
 	var err error
 	if name, ok := strings.CutPrefix(ref, builtinPrefix); ok {
-		data, err = builtinModels.ReadFile("packs/" + name + ".vmodel")
-		if err != nil {
-			return nil, fmt.Errorf("model %q: no such builtin model", ref)
-		}
+		return builtinModel(name)
 	} else {
 		path := ref
 		if !filepath.IsAbs(path) && baseDir != "" {
@@ -155,6 +153,27 @@ func readModel(ref, baseDir string) (*textModel, error) {
 		return nil, fmt.Errorf("model %s: %w", ref, err)
 	}
 	return m, nil
+}
+
+// builtinModelCache decodes each built-in model once per process: a
+// model is read-only once decoded, and every Load, reload and page's
+// ruleset shares it (2.6 MB of buckets each otherwise).
+var builtinModelCache sync.Map // name → func() (*textModel, error)
+
+func builtinModel(name string) (*textModel, error) {
+	f, _ := builtinModelCache.LoadOrStore(name, sync.OnceValues(func() (*textModel, error) {
+		ref := builtinPrefix + name
+		data, err := builtinModels.ReadFile("packs/" + name + ".vmodel")
+		if err != nil {
+			return nil, fmt.Errorf("model %q: no such builtin model", ref)
+		}
+		m, err := decodeModel(data)
+		if err != nil {
+			return nil, fmt.Errorf("model %s: %w", ref, err)
+		}
+		return m, nil
+	}))
+	return f.(func() (*textModel, error))()
 }
 
 // modelRule is the compiled part of a model rule.

@@ -47,3 +47,31 @@ func TestDefaultModelRebuilds(t *testing.T) {
 		t.Errorf("retrained model sha256 %x, shipped %x: rebuild it with the command in rules/README.md", sha256.Sum256(got), sha256.Sum256(want))
 	}
 }
+
+// The built-in model is decoded once per process: two Loads (a reload,
+// two pages' rulesets) share its 2.6 MB of buckets, and it is the file
+// the packs name (same hash in the version).
+func TestBuiltinModelDecodedOnce(t *testing.T) {
+	models := func() []*textModel {
+		rs, err := Load(DefaultSettings(), Options{Languages: []string{"fr", "en"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []*textModel
+		for i := range rs.rules {
+			if m, ok := rs.rules[i].run.(*modelRule); ok {
+				out = append(out, m.m)
+			}
+		}
+		return out
+	}
+	a, b := models(), models()
+	if len(a) == 0 || len(a) != len(b) {
+		t.Fatalf("model rules: %d then %d", len(a), len(b))
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			t.Errorf("model rule %d: two Loads decoded the built-in model twice", i)
+		}
+	}
+}
