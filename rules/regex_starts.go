@@ -76,14 +76,8 @@ func compileStarted(p string) (*startedRegex, error) {
 	}
 	// The anchored forms are built on the syntax tree, not by wrapping
 	// the text: `^(?:` + p + `)` would break a pattern ending in \Q….
-	atStart, inside := anchoredSource(tree, false), anchoredSource(tree, true)
-	if _, err := syntax.Parse(atStart, syntax.Perl); err != nil {
-		return sr, nil
-	}
-	if _, err := syntax.Parse(inside, syntax.Perl); err != nil {
-		return sr, nil
-	}
-	sr.atStart, sr.inside = lazyRegexp{src: atStart}, lazyRegexp{src: inside}
+	sr.atStart = lazyRegexp{src: anchoredSource(tree, false)}
+	sr.inside = lazyRegexp{src: anchoredSource(tree, true)}
 	sr.starts = minimalStarts(set.s)
 	sr.boundary = beginsWith(tree, syntax.OpWordBoundary)
 	sr.textStart = beginsWith(tree, syntax.OpBeginText)
@@ -112,7 +106,10 @@ func anchoredSource(tree *syntax.Regexp, context bool) string {
 }
 
 // lazyRegexp is a regexp compiled on first use (safe for concurrent use).
-// Its source parsed when the rule was compiled, so compiling cannot fail.
+// get returns nil if the source does not compile: the pattern parsed when
+// the rule was compiled, and a syntax tree's String is meant to parse
+// again, so this is for the unforeseen; findAll then keeps the plain
+// search.
 type lazyRegexp struct {
 	once sync.Once
 	src  string
@@ -120,7 +117,7 @@ type lazyRegexp struct {
 }
 
 func (l *lazyRegexp) get() *regexp.Regexp {
-	l.once.Do(func() { l.re = regexp.MustCompile(l.src) })
+	l.once.Do(func() { l.re, _ = regexp.Compile(l.src) })
 	return l.re
 }
 
@@ -237,11 +234,9 @@ func (sr *startedRegex) holds(b []byte) bool {
 // re.FindAllIndex(b, -1) would give them, to out.
 func (sr *startedRegex) findAll(b []byte, out [][2]int) [][2]int {
 	if sr.starts == nil {
-		for _, x := range sr.plain.get().FindAllIndex(b, -1) {
-			out = append(out, [2]int{x[0], x[1]})
-		}
-		return out
+		return sr.plainAll(b, out)
 	}
+	n0 := len(out)
 	checked := false
 	places := len(b)
 	if sr.textStart {
@@ -259,14 +254,22 @@ func (sr *startedRegex) findAll(b []byte, out [][2]int) [][2]int {
 		}
 		var end int
 		if i == 0 {
-			x := sr.atStart.get().FindIndex(b)
+			re := sr.atStart.get()
+			if re == nil {
+				return sr.plainAll(b, out[:n0])
+			}
+			x := re.FindIndex(b)
 			if x == nil {
 				continue
 			}
 			end = x[1]
 		} else {
+			re := sr.inside.get()
+			if re == nil {
+				return sr.plainAll(b, out[:n0])
+			}
 			_, w := utf8.DecodeLastRune(b[:i])
-			x := sr.inside.get().FindIndex(b[i-w:])
+			x := re.FindIndex(b[i-w:])
 			if x == nil {
 				continue
 			}
@@ -276,6 +279,14 @@ func (sr *startedRegex) findAll(b []byte, out [][2]int) [][2]int {
 		// The next match begins at or after this one's end (never empty:
 		// every beginning is a non-empty literal).
 		i = end - 1
+	}
+	return out
+}
+
+// plainAll is the search without beginnings: FindAllIndex.
+func (sr *startedRegex) plainAll(b []byte, out [][2]int) [][2]int {
+	for _, x := range sr.plain.get().FindAllIndex(b, -1) {
+		out = append(out, [2]int{x[0], x[1]})
 	}
 	return out
 }
@@ -388,7 +399,18 @@ func literalStarts(re *syntax.Regexp, limit int) (litSet, bool) {
 				// What came before still begins every match.
 				return litSet{s: out.s, full: make([]bool, len(out.s))}, true
 			}
-			var next litSet
+			n := 0 // the size of the product, counted before it is built
+			for i := range out.s {
+				if out.full[i] {
+					n += len(l.s)
+				} else {
+					n++
+				}
+			}
+			if n > limit {
+				return litSet{s: out.s, full: make([]bool, len(out.s))}, true
+			}
+			next := litSet{s: make([]string, 0, n), full: make([]bool, 0, n)}
 			for i, a := range out.s {
 				if !out.full[i] {
 					next.add(a, false)
@@ -397,9 +419,6 @@ func literalStarts(re *syntax.Regexp, limit int) (litSet, bool) {
 				for k, b := range l.s {
 					next.add(a+b, l.full[k])
 				}
-			}
-			if len(next.s) > limit {
-				return litSet{s: out.s, full: make([]bool, len(out.s))}, true
 			}
 			out = next
 		}
