@@ -32,13 +32,15 @@ import (
 // A pattern whose beginnings cannot be listed (it may begin with \w, a
 // large class, or an empty match) keeps the plain search.
 type startedRegex struct {
-	plain   lazyRegexp     // the pattern, unanchored: the plain search
-	starts  []string       // every match begins with one of these (nil: plain search)
-	startsB [][]byte       // the same, as bytes to compare with the text
-	first   [256]bool      // first bytes of starts
-	byFirst [256][2]uint16 // the starts beginning with a byte: startsB[lo:hi]
-	atStart lazyRegexp     // ^(?:pattern), for a place at the start of the text
-	inside  lazyRegexp     // ^(?s:.)(?:pattern), for a place after one rune of context
+	plain    lazyRegexp     // the pattern, unanchored: the plain search
+	prepared sync.Once      // the fields below are set by prepare, on first use
+	tree     *syntax.Regexp // the parsed pattern, until prepared
+	starts   []string       // every match begins with one of these (nil: plain search)
+	startsB  [][]byte       // the same, as bytes to compare with the text
+	first    [256]bool      // first bytes of starts
+	byFirst  [256][2]uint16 // the starts beginning with a byte: startsB[lo:hi]
+	atStart  lazyRegexp     // ^(?:pattern), for a place at the start of the text
+	inside   lazyRegexp     // ^(?s:.)(?:pattern), for a place after one rune of context
 
 	// boundary: every match begins with \b before a word byte, so a
 	// place right after an ASCII letter, digit or underscore is skipped.
@@ -62,17 +64,28 @@ const maxStarts = 256
 
 func compileStarted(p string) (*startedRegex, error) {
 	// Parsing finds every error regexp.Compile would (it is its first
-	// step, and gives the same message); the programs themselves are
-	// compiled once needed, so a pack's patterns cost a parse at Load.
+	// step, and gives the same message). The rest (beginnings, programs)
+	// is worked out on the pattern's first use: a Load costs a parse per
+	// pattern, and a pattern that never runs costs nothing more.
 	tree, err := syntax.Parse(p, syntax.Perl)
 	if err != nil {
 		return nil, err
 	}
-	sr := &startedRegex{plain: lazyRegexp{src: p}}
-	tree = tree.Simplify()
+	return &startedRegex{plain: lazyRegexp{src: p}, tree: tree}, nil
+}
+
+// ready works out the pattern's beginnings once; every use calls it.
+func (sr *startedRegex) ready() *startedRegex {
+	sr.prepared.Do(sr.prepare)
+	return sr
+}
+
+func (sr *startedRegex) prepare() {
+	tree := sr.tree.Simplify()
+	sr.tree = nil
 	set, ok := literalStarts(tree, maxStarts)
 	if !ok || len(set.s) == 0 || len(set.s) > maxStarts || slices.Contains(set.s, "") {
-		return sr, nil
+		return
 	}
 	// The anchored forms are built on the syntax tree, not by wrapping
 	// the text: `^(?:` + p + `)` would break a pattern ending in \Q….
@@ -91,7 +104,6 @@ func compileStarted(p string) (*startedRegex, error) {
 		sr.boundary = sr.boundary && isWordByte(s[0])
 	}
 	sr.contains = mustContain(tree)
-	return sr, nil
 }
 
 // anchoredSource is the pattern of tree anchored at the start of the
@@ -233,7 +245,7 @@ func (sr *startedRegex) holds(b []byte) bool {
 // findAll appends the [start, end) of every match in b, as
 // re.FindAllIndex(b, -1) would give them, to out.
 func (sr *startedRegex) findAll(b []byte, out [][2]int) [][2]int {
-	if sr.starts == nil {
+	if sr.ready().starts == nil {
 		return sr.plainAll(b, out)
 	}
 	n0 := len(out)

@@ -80,7 +80,7 @@ func TestStartedRegexEqualsFindAll(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := sr.starts != nil; got != want {
+		if got := sr.ready().starts != nil; got != want {
 			t.Errorf("%q: started search %v (starts %q), want %v", p, got, sr.starts, want)
 		}
 	}
@@ -101,7 +101,7 @@ func TestStartedRegexOnThePacks(t *testing.T) {
 		if m, ok := rs.rules[i].run.(*regexRule); ok {
 			for _, p := range m.patterns {
 				pats = append(pats, p)
-				if p.starts != nil {
+				if p.ready().starts != nil {
 					started++
 				}
 			}
