@@ -200,8 +200,9 @@ func TestModeratorCannotManageUsers(t *testing.T) {
 	}
 }
 
-// Disabling an account ends its sessions and stops its tokens at once;
-// enabling it again does not bring the old session back.
+// Disabling an account ends its sessions and revokes its personal tokens
+// at once; enabling it again brings back neither the old session nor the
+// old token: a new token works.
 func TestDisabledAccountStopsAtOnce(t *testing.T) { eachStore(t, testDisabledAccountStopsAtOnce) }
 
 func testDisabledAccountStopsAtOnce(t *testing.T, s *testServer) {
@@ -232,7 +233,12 @@ func testDisabledAccountStopsAtOnce(t *testing.T, s *testServer) {
 		t.Fatalf("enable: status %d, want 303: %.300s", p.Status, p.Body)
 	}
 	wantSignedOut("enabled again")
+	wantError(t, s.call(t, "GET", "/api/v1/queue", token, nil), http.StatusUnauthorized, "unauthorized")
 	s.login(t, "mod", passwordOf("mod")) // a new sign-in works
+	fresh := s.personalToken(t, "mod")
+	if r := s.call(t, "GET", "/api/v1/queue", fresh, nil); r.Status != http.StatusOK {
+		t.Errorf("a new token after enabling: status %d, want 200: %.300s", r.Status, r.Raw)
+	}
 }
 
 // An intake token (a source's) posts comments, reads one back and opens an

@@ -33,6 +33,14 @@ type Limits struct {
 	// Public is per client address on the public report (/transparency*,
 	// /api/v1/report): each request may cost a report build.
 	Public Rate
+	// Appeal is per client address on POST /api/v1/comments/{id}/appeal:
+	// an appeal is rare, and each one is a write a moderator must read.
+	Appeal Rate
+	// Webhook is per client address on POST /webhooks/facebook. It is
+	// checked before the body is read, so a delivery it refuses was never
+	// accepted (Meta delivers it again); it is meant to be far above
+	// Meta's own rate and stop only a flood of unsigned posts.
+	Webhook Rate
 	// AuthFailures is per client address, spent by each 401 answer: once
 	// it is empty, every request from the address gets 429 (before any
 	// token or session is looked up) until it refills.
@@ -55,11 +63,14 @@ const (
 	classLogin        = "login"
 	classPublic       = "public"
 	classAuthFailures = "auth_failures"
+	classAppeal       = "appeal"
+	classWebhook      = "webhook"
 )
 
 // limiters holds one bucket set per class.
 type limiters struct {
 	intake, login, public, failures *buckets
+	appeal, webhook                 *buckets
 	limited                         *prometheus.CounterVec
 }
 
@@ -77,13 +88,16 @@ func newLimiters(l Limits, reg prometheus.Registerer) *limiters {
 		login:    newBuckets(l.Login, maxKeys, now),
 		public:   newBuckets(l.Public, maxKeys, now),
 		failures: newBuckets(l.AuthFailures, maxKeys, now),
+		appeal:   newBuckets(l.Appeal, maxKeys, now),
+		webhook:  newBuckets(l.Webhook, maxKeys, now),
 		limited: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "vigie_http_rate_limited_total",
-			Help: "Requests answered 429 by a rate limit, by class (intake, login, public, auth_failures).",
+			Help: "Requests answered 429 by a rate limit, by class (intake, login, public, appeal, webhook, auth_failures).",
 		}, []string{"class"}),
 	}
 	reg.MustRegister(ls.limited)
-	for class, set := range map[string]*buckets{classIntake: ls.intake, classLogin: ls.login, classPublic: ls.public, classAuthFailures: ls.failures} {
+	for class, set := range map[string]*buckets{classIntake: ls.intake, classLogin: ls.login, classPublic: ls.public,
+		classAppeal: ls.appeal, classWebhook: ls.webhook, classAuthFailures: ls.failures} {
 		ls.limited.WithLabelValues(class) // every class shows, at 0, from the start
 		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name:        "vigie_http_rate_limit_buckets",

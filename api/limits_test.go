@@ -33,13 +33,30 @@ const (
 
 // limitedServer is the real HTTP stack on loopback over a real SQLite file,
 // with the public pages mounted, the given limits on a fake clock and,
-// optionally, trusted proxies.
+// optionally, trusted proxies, the Facebook webhook and TLS.
 type limitedServer struct {
-	URL   string
-	Clock *moderationtest.Clock
+	URL      string
+	Clock    *moderationtest.Clock
+	DB       *storage.DB
+	Accounts *moderation.Accounts
+	client   *http.Client
+}
+
+// limitedOptions are what a limits test may add to the server.
+type limitedOptions struct {
+	Trusted []string
+	// Facebook mounts the webhook (app secret whSecret, page 111).
+	Facebook bool
+	// TLS serves HTTPS (httptest's certificate) instead of plain HTTP.
+	TLS bool
 }
 
 func newLimitedServer(t *testing.T, l api.Limits, trusted ...string) *limitedServer {
+	t.Helper()
+	return newLimitedServerWith(t, l, limitedOptions{Trusted: trusted})
+}
+
+func newLimitedServerWith(t *testing.T, l api.Limits, o limitedOptions) *limitedServer {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -59,19 +76,29 @@ func newLimitedServer(t *testing.T, l api.Limits, trusted ...string) *limitedSer
 		{Digest: hashToken(tokenB), Grant: api.Grant{Name: "b", Scopes: grant.Scopes, Sources: grant.Sources}},
 	})
 	l.Now = clock.Now
-	h := api.New(api.Deps{Service: svc, Tokens: tokens, Accounts: moderation.NewAccounts(db, clock), Log: log,
-		Ping: db.Ping, Ready: db.Ready, Limits: l, TrustedProxies: trusted,
+	accounts := moderation.NewAccounts(db, clock)
+	deps := api.Deps{Service: svc, Tokens: tokens, Accounts: accounts, Log: log,
+		Ping: db.Ping, Ready: db.Ready, Limits: l, TrustedProxies: o.Trusted,
 		Mount: []func(gin.IRouter){func(r gin.IRouter) {
 			public.Register(r, public.Deps{Index: reports.NewIndex(reports.Options{}), Source: db, Clock: clock, Log: log})
-		}}})
-	srv := httptest.NewServer(h)
+		}}}
+	if o.Facebook {
+		deps.Facebook = &api.FacebookDeps{AppSecret: whSecret, VerifyToken: "verify-me",
+			Pages: map[string]bool{"111": true}, Inbox: db, Outbox: db}
+	}
+	srv := httptest.NewUnstartedServer(api.New(deps))
+	if o.TLS {
+		srv.StartTLS()
+	} else {
+		srv.Start()
+	}
 	t.Cleanup(func() {
 		srv.Close()
 		if err := db.Close(); err != nil {
 			t.Error(err)
 		}
 	})
-	return &limitedServer{URL: srv.URL, Clock: clock}
+	return &limitedServer{URL: srv.URL, Clock: clock, DB: db, Accounts: accounts, client: srv.Client()}
 }
 
 type answer struct {
@@ -94,7 +121,7 @@ func (s *limitedServer) call(t *testing.T, method, path, body string, hdr ...str
 	for i := 0; i+1 < len(hdr); i += 2 {
 		req.Header.Set(hdr[i], hdr[i+1])
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := s.client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

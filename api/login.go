@@ -28,15 +28,20 @@ type loginView struct {
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
-// secure tells whether the browser reached us over TLS (directly or
-// through a proxy that says so): cookies are then marked Secure.
-func secure(c *gin.Context) bool {
-	return c.Request.TLS != nil || strings.EqualFold(c.GetHeader("X-Forwarded-Proto"), "https")
+// secure tells whether the browser reached us over TLS: directly, or
+// through a trusted proxy (server.trusted_proxies) that says so. Anyone
+// else's X-Forwarded-Proto is ignored: a client talking plain HTTP could
+// otherwise pass for HTTPS. Cookies are marked Secure when it holds.
+func (s *Server) secure(c *gin.Context) bool {
+	if c.Request.TLS != nil {
+		return true
+	}
+	return s.proxies.trust(c) && strings.EqualFold(c.GetHeader("X-Forwarded-Proto"), "https")
 }
 
 func (s *Server) setCookie(c *gin.Context, name, value string, maxAge int, path string) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: name, Value: value, Path: path, MaxAge: maxAge,
-		HttpOnly: true, Secure: secure(c), SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: s.secure(c), SameSite: http.SameSiteLaxMode})
 }
 
 // safeNext keeps a redirect after login inside the moderator UI.

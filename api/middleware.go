@@ -86,9 +86,9 @@ func securityHeaders() gin.HandlerFunc {
 
 // rateLimits applies the per-address limits before anything else looks at
 // the request (a wrong token would otherwise cost a database lookup): the
-// failure bucket first, then the login or public report bucket of the
-// route. Health checks are never limited: a load balancer behind one
-// address must keep seeing this instance.
+// failure bucket first, then the bucket of the route (login, public
+// report, appeal, webhook). Health checks are never limited: a load
+// balancer behind one address must keep seeing this instance.
 func (s *Server) rateLimits() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		route := c.FullPath()
@@ -123,6 +123,10 @@ func (ls *limiters) byAddress(method, route string) (string, *buckets) {
 	case route == "/transparency" || strings.HasPrefix(route, "/transparency.") ||
 		strings.HasPrefix(route, "/transparency/") || route == "/api/v1/report":
 		return classPublic, ls.public
+	case method == http.MethodPost && route == "/api/v1/comments/:id/appeal":
+		return classAppeal, ls.appeal
+	case method == http.MethodPost && route == "/webhooks/facebook":
+		return classWebhook, ls.webhook
 	}
 	return "", nil
 }

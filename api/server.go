@@ -46,8 +46,9 @@ type Deps struct {
 	// Limits are the request rates answered 429 beyond (zero: none).
 	Limits Limits
 	// TrustedProxies are the addresses or CIDRs whose X-Forwarded-For is
-	// believed for the client address; none by default, so a client
-	// cannot pick the address its limits are counted against.
+	// believed for the client address, and X-Forwarded-Proto for its
+	// scheme; none by default, so a client cannot pick the address its
+	// limits are counted against, nor pass plain HTTP off as HTTPS.
 	TrustedProxies []string
 	// Metrics say where /metrics is served and who may read it
 	// (metrics_access.go).
@@ -71,6 +72,9 @@ type Server struct {
 	rulesAdmin RulesAdmin
 	models     ModelsAdmin
 	limits     *limiters
+	// proxies may say the client's scheme (X-Forwarded-Proto), as gin
+	// lets them say its address.
+	proxies proxies
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
@@ -96,6 +100,9 @@ func New(d Deps) *Server {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil { // config.Validate checks them first
+		s.log.Error("server.trusted_proxies refused; no proxy is trusted", "err", err)
+		_ = r.SetTrustedProxies(nil)
+	} else if s.proxies, err = parseProxies(d.TrustedProxies); err != nil {
 		s.log.Error("server.trusted_proxies refused; no proxy is trusted", "err", err)
 		_ = r.SetTrustedProxies(nil)
 	}

@@ -97,7 +97,7 @@ func (s *Server) lang(c *gin.Context) string {
 	if i18n.Supported(q) {
 		if old, _ := c.Cookie(langCookie); old != q {
 			http.SetCookie(c.Writer, &http.Cookie{Name: langCookie, Value: q, Path: "/", MaxAge: 365 * 24 * 3600,
-				HttpOnly: true, Secure: secure(c), SameSite: http.SameSiteLaxMode})
+				HttpOnly: true, Secure: s.secure(c), SameSite: http.SameSiteLaxMode})
 		}
 	}
 	remembered, _ := c.Cookie(langCookie)

@@ -58,7 +58,7 @@ func (s *Server) uiSetDisabled(disabled bool) func(*gin.Context) error {
 		if err := s.notSelf(c, "name"); err != nil {
 			return err
 		}
-		if err := s.accounts.SetDisabled(c.Request.Context(), c.Param("name"), disabled); err != nil {
+		if _, err := s.accounts.SetDisabled(c.Request.Context(), c.Param("name"), disabled); err != nil {
 			return err
 		}
 		return s.usersDone(c, "user_saved")

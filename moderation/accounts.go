@@ -33,9 +33,18 @@ type AccountStore interface {
 	DeleteSession(ctx context.Context, digest string) error
 	// DeleteSessions signs a user out everywhere.
 	DeleteSessions(ctx context.Context, userID int64) error
+	// CreateToken stores a personal token and sets t.ID. A disabled user
+	// is ErrForbidden, checked in the same write as the insert (under the
+	// user's row lock), so no token slips in while the account is being
+	// disabled and its tokens revoked.
 	CreateToken(ctx context.Context, t *APIToken) error
-	// TokenByDigest returns a personal token (ErrNotFound).
+	// TokenByDigest returns a personal token (ErrNotFound, also once it is
+	// revoked).
 	TokenByDigest(ctx context.Context, digest string) (APIToken, error)
+	// RevokeTokens marks every personal token of a user not yet revoked
+	// as revoked at `at` (the rows stay, as the record of it) and says how
+	// many it revoked.
+	RevokeTokens(ctx context.Context, userID int64, at time.Time) (int, error)
 }
 
 // SessionTTL is how long a sign-in lasts: a working day, then the
@@ -162,16 +171,42 @@ func (a *Accounts) SetRole(ctx context.Context, name string, role Role) error {
 	return a.update(ctx, u)
 }
 
-// SetDisabled disables or enables an account. A disabled account's
-// sessions end and its tokens stop working (they are checked against the
-// account on every use).
-func (a *Accounts) SetDisabled(ctx context.Context, name string, disabled bool) error {
+// SetDisabled disables or enables an account and says how many personal
+// tokens it revoked. A disabled account's sessions end and its personal
+// tokens are revoked: enabling it again brings neither back, its owner
+// signs in and makes new tokens. The account is disabled first (from then
+// on no token can be issued to it), then its tokens are revoked; if that
+// fails the error says so, the tokens stay unusable while the account is
+// disabled, and enabling it revokes them before anything else.
+func (a *Accounts) SetDisabled(ctx context.Context, name string, disabled bool) (revoked int, err error) {
 	u, err := a.store.UserByName(ctx, name)
 	if err != nil {
-		return fmt.Errorf("user %s: %w", name, err)
+		return 0, fmt.Errorf("user %s: %w", name, err)
 	}
+	wasDisabled := u.Disabled
 	u.Disabled = disabled
-	return a.update(ctx, u)
+	if disabled {
+		if err := a.update(ctx, u); err != nil {
+			return 0, err
+		}
+		return a.revokeTokens(ctx, u)
+	}
+	if wasDisabled {
+		// Any token still live was issued before the account was
+		// disabled: it must not come back with it.
+		if revoked, err = a.revokeTokens(ctx, u); err != nil {
+			return 0, err
+		}
+	}
+	return revoked, a.update(ctx, u)
+}
+
+func (a *Accounts) revokeTokens(ctx context.Context, u User) (int, error) {
+	n, err := a.store.RevokeTokens(ctx, u.ID, TruncateTime(a.clock.Now()))
+	if err != nil {
+		return 0, fmt.Errorf("user %s: revoke personal tokens: %w", u.Name, err)
+	}
+	return n, nil
 }
 
 func (a *Accounts) update(ctx context.Context, u User) error {

@@ -159,22 +159,35 @@ func (db *DB) exec(ctx context.Context, q string, args ...any) error {
 	})
 }
 
-// CreateToken stores a personal API token's digest.
+// CreateToken stores a personal API token's digest, unless the user is
+// disabled: read under the user's row lock (PostgreSQL; SQLite's writes
+// are serial), so a token cannot slip in while the account is disabled.
 func (db *DB) CreateToken(ctx context.Context, t *moderation.APIToken) error {
+	user := db.dialect.bind(`SELECT disabled FROM users WHERE id = ?` + db.dialect.forUpdate)
 	q := db.dialect.bind(`INSERT INTO api_tokens (user_id, digest, label, created_at) VALUES (?, ?, ?, ?) RETURNING id`)
 	return db.withWriteTx(ctx, func(c gorm.ConnPool, ctx context.Context) error {
+		var disabled int64
+		switch err := c.QueryRowContext(ctx, user, t.UserID).Scan(&disabled); {
+		case errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("token: no such user: %w", moderation.ErrNotFound)
+		case err != nil:
+			return err
+		case disabled != 0:
+			return fmt.Errorf("token: the account is disabled: %w", moderation.ErrForbidden)
+		}
 		return c.QueryRowContext(ctx, q, t.UserID, t.Digest, t.Label, moderation.TruncateTime(t.CreatedAt)).Scan(&t.ID)
 	})
 }
 
-// TokenByDigest returns a personal token.
+// TokenByDigest returns a personal token that is not revoked.
 func (db *DB) TokenByDigest(ctx context.Context, digest string) (moderation.APIToken, error) {
 	sqlDB, err := db.r.DB()
 	if err != nil {
 		return moderation.APIToken{}, err
 	}
 	var t moderation.APIToken
-	err = sqlDB.QueryRowContext(ctx, db.dialect.bind(`SELECT id, user_id, digest, label, created_at FROM api_tokens WHERE digest = ?`), digest).
+	err = sqlDB.QueryRowContext(ctx, db.dialect.bind(`SELECT id, user_id, digest, label, created_at FROM api_tokens
+		WHERE digest = ? AND revoked_at IS NULL`), digest).
 		Scan(&t.ID, &t.UserID, &t.Digest, &t.Label, &t.CreatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, fmt.Errorf("token: %w", moderation.ErrNotFound)

@@ -13,7 +13,8 @@ import (
 
 // TestAccountsLifecycle walks one account through what an admin does to it,
 // on both databases: a session and a token work until the account is
-// disabled, a new password ends the sessions, an expired session is gone.
+// disabled, enabling it brings neither back, a new password ends the
+// sessions, an expired session is gone.
 func TestAccountsLifecycle(t *testing.T) {
 	forEachDriver(t, func(t *testing.T, cfg Config) {
 		ctx := context.Background()
@@ -46,8 +47,8 @@ func TestAccountsLifecycle(t *testing.T) {
 			t.Fatalf("token: got %+v %v", u, err)
 		}
 
-		if err := acc.SetDisabled(ctx, "alice", true); err != nil {
-			t.Fatal(err)
+		if n, err := acc.SetDisabled(ctx, "alice", true); err != nil || n != 1 {
+			t.Fatalf("disable: %d tokens revoked, %v; want 1", n, err)
 		}
 		if _, _, err := acc.SessionUser(ctx, cookie); !errors.Is(err, moderation.ErrUnauthorized) {
 			t.Errorf("session of a disabled account: got %v, want ErrUnauthorized", err)
@@ -59,14 +60,21 @@ func TestAccountsLifecycle(t *testing.T) {
 			t.Errorf("login of a disabled account: got %v, want ErrUnauthorized", err)
 		}
 
-		if err := acc.SetDisabled(ctx, "alice", false); err != nil {
-			t.Fatal(err)
+		if n, err := acc.SetDisabled(ctx, "alice", false); err != nil || n != 0 {
+			t.Fatalf("enable: %d tokens revoked, %v; want 0 (revoked when disabled)", n, err)
 		}
 		if _, _, err := acc.SessionUser(ctx, cookie); !errors.Is(err, moderation.ErrUnauthorized) {
 			t.Errorf("enabling again must not revive the old session: got %v", err)
 		}
-		if _, err := acc.TokenUser(ctx, tok); err != nil {
-			t.Errorf("token after enabling: %v", err)
+		if _, err := acc.TokenUser(ctx, tok); !errors.Is(err, moderation.ErrUnauthorized) {
+			t.Errorf("enabling again must not revive the old token: got %v", err)
+		}
+		fresh, err := acc.IssueToken(ctx, "alice", "script")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u, err := acc.TokenUser(ctx, fresh); err != nil || u.Name != "alice" {
+			t.Errorf("a new token after enabling: got %+v %v", u, err)
 		}
 		_, cookie, err = acc.Login(ctx, "alice", "correct horse battery", "10.0.0.1")
 		if err != nil {
@@ -190,4 +198,57 @@ func TestLoginSprayOfImpossibleNamesIsThrottledByAddress(t *testing.T) {
 	if _, _, err := acc.Login(ctx, "alice", "correct horse battery", "10.0.0.10"); err != nil {
 		t.Errorf("another address is held back too: %v", err)
 	}
+}
+
+// TestRevokedTokensAreRecorded: a revocation keeps the token's row, with
+// when; a token cannot be made for a disabled account even past the
+// domain's check; enabling an account that was never disabled revokes
+// nothing; enabling a disabled one revokes what a failed revocation left.
+func TestRevokedTokensAreRecorded(t *testing.T) {
+	forEachDriver(t, func(t *testing.T, cfg Config) {
+		ctx := context.Background()
+		db := openDB(t, cfg)
+		clock := moderationtest.NewClock(t0)
+		acc := moderation.NewAccounts(db, clock)
+		u, err := acc.AddUser(ctx, "carol", moderation.RoleModerator, "correct horse battery")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, label := range []string{"a", "b"} {
+			if _, err := acc.IssueToken(ctx, "carol", label); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n, err := acc.SetDisabled(ctx, "carol", false); err != nil || n != 0 {
+			t.Fatalf("enabling an active account: %d revoked, %v; want 0", n, err)
+		}
+		clock.Advance(time.Hour)
+		if n, err := acc.SetDisabled(ctx, "carol", true); err != nil || n != 2 {
+			t.Fatalf("disable: %d revoked, %v; want 2", n, err)
+		}
+		sqlDB, err := db.r.DB()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rows, revokedAt int
+		if err := sqlDB.QueryRowContext(ctx, db.dialect.bind(`SELECT COUNT(*), COUNT(revoked_at) FROM api_tokens WHERE user_id = ?`), u.ID).
+			Scan(&rows, &revokedAt); err != nil {
+			t.Fatal(err)
+		}
+		if rows != 2 || revokedAt != 2 {
+			t.Errorf("%d token rows, %d with revoked_at; want both kept and marked", rows, revokedAt)
+		}
+		err = db.CreateToken(ctx, &moderation.APIToken{UserID: u.ID, Digest: moderation.TokenDigest("vgu_x"), CreatedAt: clock.Now()})
+		if !errors.Is(err, moderation.ErrForbidden) {
+			t.Errorf("storing a token for a disabled account: %v, want ErrForbidden", err)
+		}
+		// A disable whose revocation failed left a live token: it is
+		// revoked when the account is enabled.
+		if err := db.exec(ctx, `UPDATE api_tokens SET revoked_at = NULL WHERE label = ?`, "a"); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := acc.SetDisabled(ctx, "carol", false); err != nil || n != 1 {
+			t.Errorf("enable after a failed revocation: %d revoked, %v; want 1", n, err)
+		}
+	})
 }

@@ -267,7 +267,8 @@ var migrations = []migration{
 	}},
 	migration7, // model candidates (candidates.go)
 	migration8,
-	migration9, // events of a page: crisis mode (crisis.go)
+	migration9,  // events of a page: crisis mode (crisis.go)
+	migration10, // personal tokens revoked (tokens.go)
 }
 
 // migration8 chains the verdict snapshot (events.verdict_digest, hashed

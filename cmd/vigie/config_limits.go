@@ -14,6 +14,8 @@ type LimitsConfig struct {
 	Intake       RateConfig `yaml:"intake"`
 	Login        RateConfig `yaml:"login"`
 	Public       RateConfig `yaml:"public"`
+	Appeal       RateConfig `yaml:"appeal"`
+	Webhook      RateConfig `yaml:"webhook"`
 	AuthFailures RateConfig `yaml:"auth_failures"`
 	// MaxKeys bounds the buckets (addresses, tokens) kept per limit.
 	MaxKeys int `yaml:"max_keys"`
@@ -27,12 +29,19 @@ type RateConfig struct {
 
 // defaultLimits leave a benchmark's 10,000 intakes a second from one token
 // alone, and stop a client that hammers the report, the login or the token
-// check from one address within a second or two.
+// check from one address within a second or two. An appeal is rare (a
+// person asks once about one refused comment; a comment has at most one
+// open): five at once, then one every 10 s. The webhook's is more than
+// ten times bench/facebook's 40 deliveries a second (2,000 comments) and
+// holds its burst of 200 deliveries at once, all from one address: it
+// stops a flood of posts, not Meta (which delivers a refused one again).
 func defaultLimits() LimitsConfig {
 	return LimitsConfig{
 		Intake:       RateConfig{Rate: 20000, Burst: 40000},
 		Login:        RateConfig{Rate: 1, Burst: 20},
 		Public:       RateConfig{Rate: 10, Burst: 40},
+		Appeal:       RateConfig{Rate: 0.1, Burst: 5},
+		Webhook:      RateConfig{Rate: 500, Burst: 1000},
 		AuthFailures: RateConfig{Rate: 1, Burst: 20},
 		MaxKeys:      api.DefaultMaxKeys,
 	}
@@ -49,7 +58,8 @@ func (s ServerConfig) validateLimits() error {
 	for _, r := range []struct {
 		key string
 		r   RateConfig
-	}{{"intake", s.Limits.Intake}, {"login", s.Limits.Login}, {"public", s.Limits.Public}, {"auth_failures", s.Limits.AuthFailures}} {
+	}{{"intake", s.Limits.Intake}, {"login", s.Limits.Login}, {"public", s.Limits.Public},
+		{"appeal", s.Limits.Appeal}, {"webhook", s.Limits.Webhook}, {"auth_failures", s.Limits.AuthFailures}} {
 		if r.r.Rate < 0 {
 			return fmt.Errorf("server.limits.%s.rate: must be 0 (off) or a positive number of requests per second, got %v", r.key, r.r.Rate)
 		}
@@ -78,5 +88,6 @@ func (s ServerConfig) validateLimits() error {
 func (s ServerConfig) apiLimits() api.Limits {
 	rate := func(r RateConfig) api.Rate { return api.Rate{PerSecond: r.Rate, Burst: r.Burst} }
 	return api.Limits{Intake: rate(s.Limits.Intake), Login: rate(s.Limits.Login), Public: rate(s.Limits.Public),
+		Appeal: rate(s.Limits.Appeal), Webhook: rate(s.Limits.Webhook),
 		AuthFailures: rate(s.Limits.AuthFailures), MaxKeys: s.Limits.MaxKeys}
 }

@@ -44,3 +44,42 @@ func TestLimitsConfig(t *testing.T) {
 		}
 	}
 }
+
+// server.limits.appeal and server.limits.webhook: on by default (a small
+// burst for appeals, a generous rate for Meta's deliveries), changed or
+// turned off like the others, a bad value refused naming its key.
+func TestLimitsConfigAppealAndWebhook(t *testing.T) {
+	def, err := ParseConfig(nil, envMap(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := def.Server.apiLimits()
+	if l.Appeal.PerSecond != 0.1 || l.Appeal.Burst != 5 || l.Webhook.PerSecond != 500 || l.Webhook.Burst != 1000 {
+		t.Errorf("defaults: appeal %+v, webhook %+v; want {0.1 5} and {500 1000}", l.Appeal, l.Webhook)
+	}
+	shipped, err := LoadConfig("../../config.yaml", envMap(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if shipped.Server.Limits != def.Server.Limits {
+		t.Errorf("config.yaml's server.limits %+v drifted from the defaults %+v", shipped.Server.Limits, def.Server.Limits)
+	}
+	cfg, err := ParseConfig([]byte("server:\n  limits:\n    appeal: {rate: 1, burst: 2}\n    webhook: {rate: 0}\n"), envMap(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l = cfg.Server.apiLimits()
+	if l.Appeal.PerSecond != 1 || l.Appeal.Burst != 2 || l.Webhook.PerSecond != 0 || l.Public != def.Server.apiLimits().Public {
+		t.Errorf("overrides: appeal %+v, webhook %+v, public %+v", l.Appeal, l.Webhook, l.Public)
+	}
+	for _, c := range []struct{ yaml, key string }{
+		{"server:\n  limits:\n    appeal: {rate: -0.1, burst: 5}\n", "server.limits.appeal.rate"},
+		{"server:\n  limits:\n    webhook: {rate: 10, burst: 0}\n", "server.limits.webhook.burst"},
+		{"server:\n  limits:\n    appeals: {rate: 1, burst: 1}\n", "appeals"},
+	} {
+		_, err := ParseConfig([]byte(c.yaml), envMap(nil))
+		if err == nil || !strings.Contains(err.Error(), c.key) {
+			t.Errorf("%q: error %v, want one naming %s", c.yaml, err, c.key)
+		}
+	}
+}

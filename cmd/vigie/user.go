@@ -15,7 +15,8 @@ import (
 const userUsage = `usage: vigie user <add|passwd|disable|enable|role|list|token> [--config FILE] [NAME]
   add NAME [--role moderator]   create an account (viewer, moderator or admin)
   passwd NAME                   set a new password (ends the user's sessions)
-  disable NAME / enable NAME    a disabled account's sessions and tokens stop working
+  disable NAME / enable NAME    disabling ends the sessions and revokes the personal tokens
+                                (enabling again brings neither back)
   role NAME ROLE                change what the user may do
   list                          the accounts
   token NAME [--label TEXT]     a personal API token for scripts, printed once
@@ -73,10 +74,14 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 		}
 		fmt.Fprintf(env.Stdout, "password of %s changed; their sessions are closed\n", rest[0])
 	case "disable", "enable":
-		if err := acc.SetDisabled(ctx, rest[0], sub == "disable"); err != nil {
+		revoked, err := acc.SetDisabled(ctx, rest[0], sub == "disable")
+		if err != nil {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "user %s %sd\n", rest[0], sub)
+		if revoked > 0 {
+			fmt.Fprintf(env.Stdout, "%d personal token(s) revoked: %s makes new ones with vigie user token once enabled\n", revoked, rest[0])
+		}
 	case "role":
 		r, err := moderation.ParseRole(rest[1])
 		if err != nil {

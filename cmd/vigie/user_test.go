@@ -102,14 +102,18 @@ func TestUserPasswdReplacesThePasswordAndEndsSessions(t *testing.T) {
 	}
 }
 
-func TestUserDisableStopsSignInAndTokensAndEnableRestoresThem(t *testing.T) {
+// Disabling stops the sign-in and revokes the personal tokens; enabling
+// restores the sign-in but not the old tokens: new ones are made.
+func TestUserDisableStopsSignInAndRevokesTokens(t *testing.T) {
 	cfg, dbPath := testConfig(t)
 	userMust(t, cfg, withPassword, "", "add", "erin")
 	tok := strings.TrimSpace(userMust(t, cfg, nil, "", "token", "erin"))
 	acc := userAccounts(t, dbPath)
 	ctx := context.Background()
 
-	userMust(t, cfg, nil, "", "disable", "erin")
+	if out := userMust(t, cfg, nil, "", "disable", "erin"); !strings.Contains(out, "1 personal token(s) revoked") {
+		t.Errorf("disable printed %q, want the count of revoked tokens", out)
+	}
 	if list := userMust(t, cfg, nil, "", "list"); !regexp.MustCompile(`erin\s+moderator\s+disabled`).MatchString(list) {
 		t.Errorf("list after disable:\n%s", list)
 	}
@@ -123,12 +127,18 @@ func TestUserDisableStopsSignInAndTokensAndEnableRestoresThem(t *testing.T) {
 		t.Errorf("token for a disabled account: exit %d, %q %q; want an error saying it is disabled", code, out, errOut)
 	}
 
-	userMust(t, cfg, nil, "", "enable", "erin")
-	if u, err := acc.TokenUser(ctx, tok); err != nil || u.Name != "erin" {
-		t.Errorf("token after enable: %v %v", u.Name, err)
+	if out := userMust(t, cfg, nil, "", "enable", "erin"); strings.Contains(out, "revoked") {
+		t.Errorf("enable printed %q: nothing was left to revoke", out)
+	}
+	if _, err := acc.TokenUser(ctx, tok); !errors.Is(err, moderation.ErrUnauthorized) {
+		t.Errorf("the old token after enable: %v, want refused (revoked when disabled)", err)
 	}
 	if err := userLogin(t, dbPath, "erin", userPassword); err != nil {
 		t.Errorf("sign-in after enable: %v", err)
+	}
+	fresh := strings.TrimSpace(userMust(t, cfg, nil, "", "token", "erin"))
+	if u, err := acc.TokenUser(ctx, fresh); err != nil || u.Name != "erin" {
+		t.Errorf("a new token after enable: %v %v", u.Name, err)
 	}
 }
 
