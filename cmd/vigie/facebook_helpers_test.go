@@ -121,8 +121,8 @@ func fbDeliver(t *testing.T, s *server, body string) {
 	}
 }
 
-// fbMetrics reads the gauges and counters of /metrics by series.
-func fbMetrics(t *testing.T, s *server) map[string]float64 {
+// scrapeMetrics reads the series of /metrics (untyped: name with labels → value).
+func scrapeMetrics(t *testing.T, s *server) map[string]float64 {
 	t.Helper()
 	resp, err := http.Get("http://" + s.addr + "/metrics")
 	if err != nil {
@@ -146,7 +146,7 @@ func fbSettle(t *testing.T, s *server) map[string]float64 {
 	t.Helper()
 	deadline := time.Now().Add(45 * time.Second)
 	for {
-		m := fbMetrics(t, s)
+		m := scrapeMetrics(t, s)
 		if m["vigie_inbox_pending"] == 0 && m["vigie_outbox_pending"] == 0 {
 			return m
 		}

@@ -239,14 +239,14 @@ func TestFacebookKillDashNineLosesNeitherDeliveryNorAction(t *testing.T) {
 	noActions := fx.config(t, "no-actions.yaml", "  outbox_workers: 0\n")
 	s = startServer(t, noActions, fx.env...)
 	deadline := time.Now().Add(30 * time.Second)
-	for fbMetrics(t, s)["vigie_inbox_pending"] != 0 {
+	for scrapeMetrics(t, s)["vigie_inbox_pending"] != 0 {
 		if time.Now().After(deadline) {
 			t.Fatalf("the delivery stored before the kill was not applied\n%s", s.log())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	fbCheckMixed(t, fbComments(t, s))
-	if m := fbMetrics(t, s); m["vigie_outbox_pending"] != 1 {
+	if m := scrapeMetrics(t, s); m["vigie_outbox_pending"] != 1 {
 		t.Fatalf("outbox: %v pending, want the hide owed", m["vigie_outbox_pending"])
 	}
 	fbStop(t, s, syscall.SIGKILL)

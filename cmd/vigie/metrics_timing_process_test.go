@@ -2,11 +2,8 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"net/http"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 )
 
@@ -25,18 +22,7 @@ func TestServeExportsClassifyAndBatchHistograms(t *testing.T) {
 			t.Fatalf("post %d: %d %s %v", i, code, b, err)
 		}
 	}
-	resp, err := http.Get("http://" + s.addr + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	values := map[string]float64{}
-	for _, l := range strings.Split(string(b), "\n") {
-		if name, v, ok := strings.Cut(l, " "); ok && strings.HasPrefix(name, "vigie_") {
-			values[name], _ = strconv.ParseFloat(v, 64)
-		}
-	}
+	values := scrapeMetrics(t, s)
 	if got := values["vigie_classify_duration_seconds_count"]; got != n {
 		t.Errorf("classify count %v, want %d", got, n)
 	}
