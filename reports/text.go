@@ -24,7 +24,10 @@ func (r *Report) WriteText(w io.Writer, lang string) error {
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	p := func(format string, a ...any) { fmt.Fprintf(tw, format, a...) }
-	p("%s\n%s%s\t%s – %s (%s, %s %s)\n", L("title"), L("period"), colon, r.Period.From, r.Period.To, r.Period.Label, L("tz"), r.Period.TimeZone)
+	p("%s\n%s%s\t%s – %s (%s, %s %s)\n", L("title"), L("period"), colon, r.Period.From, r.Period.To, printable(r.Period.Label), L("tz"), printable(r.Period.TimeZone))
+	if r.Page != nil { // a report limited to one page says which
+		p("%s%s\t%s (%s)\n", L("page"), colon, printable(r.Page.Name), printable(r.Page.ID))
+	}
 	if r.DataAsOf != nil {
 		p("%s%s\t%s\n", L("asof"), colon, r.DataAsOf.Format(time.RFC3339))
 	} else {
@@ -40,11 +43,7 @@ func (r *Report) WriteText(w io.Writer, lang string) error {
 	p("    %s\t%d\n    %s\t%d\n    %s\t%d\n\n", L("appeal"), c.WronglyRemovedAppeal, L("own"), c.WronglyRemovedOwnReview, L("external"), c.WronglyRemovedExternal)
 	p("%s\n", L("reasons"))
 	for _, rs := range r.Headline.RefusedByReason {
-		name := pol.LabelFor(rs.Category, lang)
-		if name == "" {
-			name = L("none")
-		}
-		p("  %s\t%d\t%s\n", name, rs.Refused, i18n.Percent(lang, rs.ShareOfReceived, 1))
+		p("  %s\t%d\t%s\n", reasonName(pol, rs.Category, lang), rs.Refused, i18n.Percent(lang, rs.ShareOfReceived, 1))
 	}
 	cr, cp := r.Criticism, r.Campaigns.Copies
 	p("\n%s\n", L("criticism"))
@@ -75,13 +74,8 @@ func (r *Report) WriteText(w io.Writer, lang string) error {
 	}
 	rate("appealrate", r.Rates.AppealRate)
 	rate("overturn", r.Rates.OverturnRate)
-	t := r.TimeToDecision
-	if t.MedianSeconds != nil {
-		p("  %s\t%s %s, %s %s\t(%s = %d)\n", L("ttd"), L("median"), i18n.Duration(lang, seconds(*t.MedianSeconds)),
-			L("p90"), i18n.Duration(lang, seconds(*t.P90Seconds)), L("n"), t.Decisions)
-	} else {
-		p("  %s\t%s\n", L("ttd"), L("na"))
-	}
+	writeTTD(p, lang, r.TimeToDecision)
+	r.writeCrises(p, lang, pol) // text_crisis.go: only when there is a crisis period
 	return tw.Flush()
 }
 

@@ -37,3 +37,33 @@ func TestTextUsesTheSharedFormats(t *testing.T) {
 		}
 	}
 }
+
+// A report limited to one page names the page (its name escaped like any
+// stored string); the all-pages report has no page line.
+func TestTextNamesItsPage(t *testing.T) {
+	r := &Report{Period: PeriodInfo{From: "2026-11-01", To: "2026-12-01", Label: "2026-11", TimeZone: "UTC"}}
+	var all bytes.Buffer
+	if err := r.WriteText(&all, "en"); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(all.String(), "Page:") {
+		t.Errorf("all-pages report names a page:\n%s", all.String())
+	}
+	r.Page = &PageInfo{ID: "gouv", Name: "Gouvernement\u202e\n(officiel)"}
+	for lang, want := range map[string]string{"en": "Page:", "fr": "Page\u202f:"} {
+		var b bytes.Buffer
+		if err := r.WriteText(&b, lang); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		if !strings.Contains(out, want) || !strings.Contains(out, "(gouv)") || !strings.Contains(out, "Gouvernement") {
+			t.Errorf("%s: page line missing:\n%s", lang, out)
+		}
+		if strings.ContainsAny(out, "\u202e") || strings.Contains(out, "Gouvernement\n") {
+			t.Errorf("%s: the page name's bidi or line break reached the text:\n%s", lang, out)
+		}
+		if got, want := strings.Count(out, "\n"), strings.Count(all.String(), "\n")+1; got != want {
+			t.Errorf("%s: %d lines, want %d (one page line)", lang, got, want)
+		}
+	}
+}

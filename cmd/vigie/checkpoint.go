@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/url"
 	"os"
 	"strings"
@@ -46,7 +45,8 @@ func (c CheckpointsConfig) validate() error {
 	if c.PostURL != "" {
 		u, err := url.Parse(c.PostURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("checkpoints.post_url: %q is not an http(s) URL", c.PostURL)
+			// Not quoted whole: its query may hold a token.
+			return fmt.Errorf("checkpoints.post_url: %s is not an http(s) URL", redactURL(c.PostURL))
 		}
 	}
 	return nil
@@ -121,7 +121,11 @@ func startCheckpoints(ctx context.Context, app *App) (func(), error) {
 		}
 		return func() {}, err
 	}
-	p := &checkpointPublisher{app: app, signer: s, client: &http.Client{Timeout: 10 * time.Second}}
+	p := &checkpointPublisher{app: app, signer: s}
+	if u := app.Config.Checkpoints.PostURL; u != "" {
+		// Retried within the checkpoint interval (checkpoint_post.go).
+		p.push = newCheckpointPush(u, app.Log, app.Config.Checkpoints.Every)
+	}
 	app.Log.Info("checkpoints on", "key_id", s.KeyID(), "every", app.Config.Checkpoints.Every)
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
@@ -141,12 +145,14 @@ func startCheckpoints(ctx context.Context, app *App) (func(), error) {
 type checkpointPublisher struct {
 	app    *App
 	signer *moderation.CheckpointSigner
-	client *http.Client
+	push   *checkpointPush // nil without checkpoints.post_url
 }
 
 // once makes a checkpoint if the head moved, then appends and posts it.
 // Failures are logged: the checkpoint is in the table and the public list
-// either way, and the next one covers this one's head.
+// either way, and the next one covers this one's head. The append comes
+// first and does not depend on the push, which may retry for up to the
+// checkpoint interval on this loop's goroutine (ctx ends it at shutdown).
 func (p *checkpointPublisher) once(ctx context.Context) {
 	c, err := moderation.MakeCheckpoint(ctx, p.app.DB, p.signer, time.Now())
 	if err != nil {
@@ -167,10 +173,8 @@ func (p *checkpointPublisher) once(ctx context.Context) {
 			p.app.Log.Error("checkpoint append", "file", path, "err", err)
 		}
 	}
-	if u := p.app.Config.Checkpoints.PostURL; u != "" {
-		if err := p.post(ctx, u, line); err != nil {
-			p.app.Log.Error("checkpoint post", "url", u, "err", err)
-		}
+	if p.push != nil {
+		p.push.send(ctx, line) // logs and counts a push given up on
 	}
 }
 
@@ -190,23 +194,6 @@ func appendLine(path string, line []byte) error {
 		return err
 	}
 	return f.Close()
-}
-
-func (p *checkpointPublisher) post(ctx context.Context, u string, body []byte) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := p.client.Do(req)
-	if err != nil {
-		return err
-	}
-	resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("answered %s", resp.Status)
-	}
-	return nil
 }
 
 // readCheckpoints reads checkpoints from a JSON-lines file (the append

@@ -17,7 +17,7 @@ var enFormat = map[string]string{
 // enReport is the text report (`vigie report --format text`) and the
 // wording of the statements of reasons, in English.
 var enReport = map[string]string{
-	"rep_title": "Transparency report", "rep_period": "Period", "rep_tz": "time zone", "rep_asof": "Data as of",
+	"rep_page": "Page", "rep_title": "Transparency report", "rep_period": "Period", "rep_tz": "time zone", "rep_asof": "Data as of",
 	"rep_head": "Chain head", "rep_cohort": "Comments received in the period (status as of data date)",
 	"rep_activity": "Decisions made in the period", "rep_received": "received", "rep_published": "published",
 	"rep_refused": "refused", "rep_before": "refused before publication", "rep_after": "removed after publication",

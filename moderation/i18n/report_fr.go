@@ -17,7 +17,7 @@ var frFormat = map[string]string{
 // frReport is the text report (`vigie report --format text`) and the
 // wording of the statements of reasons, in French.
 var frReport = map[string]string{
-	"rep_title": "Rapport de transparence", "rep_period": "Période", "rep_tz": "fuseau", "rep_asof": "Données arrêtées au",
+	"rep_page": "Page", "rep_title": "Rapport de transparence", "rep_period": "Période", "rep_tz": "fuseau", "rep_asof": "Données arrêtées au",
 	"rep_head": "Tête de chaîne", "rep_cohort": "Commentaires reçus sur la période (statut à la date des données)",
 	"rep_activity": "Décisions prises sur la période", "rep_received": "reçus", "rep_published": "publiés",
 	"rep_refused": "refusés", "rep_before": "refusés avant publication", "rep_after": "retirés après publication",
