@@ -70,6 +70,9 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	env := &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, IsTerminal: isTerminal(os.Stderr)}
+	if len(os.Args) > 1 && os.Args[1] == "classify" {
+		classifyGC() // classify.go
+	}
 	os.Exit(Run(ctx, env, os.Args[1:]))
 }
 
