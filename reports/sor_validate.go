@@ -35,10 +35,24 @@ var (
 		"HR", "HU", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
 		"IS", "LI", "NO"}
 
-	puidRe     = regexp.MustCompile(`^[A-Za-z0-9_-]{1,500}$`)
 	languageRe = regexp.MustCompile(`^[A-Z]{2}$`)
 	keywordRe  = regexp.MustCompile(`^KEYWORD_[A-Z_]+$`)
 )
+
+// validPUID is ^[A-Za-z0-9_-]{1,500}$ without a regexp: that one compiles
+// to 500 copies of its class, ~2.5 ms of every vigie command's start-up.
+func validPUID(p string) bool {
+	if len(p) < 1 || len(p) > 500 {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
 
 // IsTerritory reports whether code is an EU or EEA member state as
 // territorial_scope spells it (uppercase ISO 3166-1 alpha-2, EL for Greece).
@@ -105,7 +119,7 @@ func ValidateSOR(s map[string]any) error {
 	v.enum("source_type", sorSourceTypes, true)
 	v.enum("automated_detection", sorYesNo, true)
 	v.enum("automated_decision", sorAutomated, true)
-	if p := v.text("puid", 500, true); p != "" && !puidRe.MatchString(p) {
+	if p := v.text("puid", 500, true); p != "" && !validPUID(p) {
 		v.fail("puid", "must be 1 to 500 characters of [A-Za-z0-9_-]")
 	}
 	return v.err
