@@ -65,6 +65,9 @@ func Load(s Settings, o Options) (rs *Ruleset, err error) {
 	// The packs are parsed side by side (YAML parsing is a fifth of a
 	// start-up), and the built-in model, which the built-in packs use,
 	// is decoded meanwhile; the first error in pack order is the answer.
+	if s.LanguageDetection && len(o.Languages) > 0 && tableCovers(o.Languages) {
+		go loadedLangTable() // its ~4 ms overlap the packs' parsing (lang.go)
+	}
 	packs := make([]*pack, len(s.Packs))
 	errs := make([]error, len(s.Packs))
 	var wg sync.WaitGroup
