@@ -3,9 +3,7 @@ package rules
 import (
 	_ "embed"
 	"encoding/binary"
-	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 	"unicode"
@@ -50,6 +48,9 @@ type langTable struct {
 	langs []string
 	index map[string]int32 // n-gram → row
 	rows  []int16          // row r is rows[r*len(langs):(r+1)*len(langs)]
+	// groupLangs: per accent group (accentGroups), its languages as bits
+	// of langs.
+	groupLangs [len(accentGroups)]uint64
 }
 
 const languageTableMagic = "VLANG1\n"
@@ -69,12 +70,19 @@ func parseLangTable(data string) (*langTable, error) {
 	}
 	nl := int(data[p])
 	p++
-	if nl == 0 || p+2*nl+4 > len(data) {
-		return nil, bad("truncated header")
+	if nl == 0 || nl > 64 || p+2*nl+4 > len(data) {
+		return nil, bad("truncated header, or not 1 to 64 languages")
 	}
 	t := &langTable{}
 	for i := range nl {
 		t.langs = append(t.langs, data[p+2*i:p+2*i+2])
+	}
+	for g, codes := range accentGroups {
+		for _, code := range codes {
+			if l := slices.Index(t.langs, code); l >= 0 {
+				t.groupLangs[g] |= 1 << l
+			}
+		}
 	}
 	p += 2 * nl
 	n := int(binary.LittleEndian.Uint32([]byte(data[p : p+4])))
@@ -117,12 +125,15 @@ func (t *langTable) detect(s string, sc *langScratch) string {
 	// Lowercase once; words are the runs of letters, as lingua-go's
 	// \p{L}+ over the lowercased text.
 	sc.lower = sc.lower[:0]
-	letters, arabic := 0, 0
+	letters, arabic, accents := 0, 0, false
 	for _, r := range s {
 		if unicode.IsLetter(r) {
 			letters++
-			if unicode.Is(unicode.Arabic, r) {
+			if r >= 0x600 && unicode.Is(unicode.Arabic, r) { // the Arabic script starts at U+0600
 				arabic++
+			}
+			if r >= 0xc0 && !accents {
+				_, accents = accentLetters[unicode.ToLower(r)]
 			}
 			sc.lower = utf8.AppendRune(sc.lower, unicode.ToLower(r))
 		} else {
@@ -158,7 +169,10 @@ func (t *langTable) detect(s string, sc *langScratch) string {
 		t.addWord(text[i:j], sums, sc.seen)
 		i = j
 	}
-	allowed := t.accentFilter(text)
+	allowed := ^uint64(0)
+	if accents {
+		allowed = t.accentFilter(text)
+	}
 	best, second := -1, -1
 	for l, v := range sums {
 		if v == 0 || allowed&(1<<l) == 0 {
@@ -216,12 +230,12 @@ func (t *langTable) accentFilter(text []byte) uint64 {
 				}
 			}
 		}
-		for g := range accentGroups {
+		for g, langs := range t.groupLangs {
 			if groups&(1<<g) == 0 {
 				continue
 			}
-			for _, code := range accentGroups[g] {
-				if l := slices.Index(t.langs, code); l >= 0 {
+			for l := 0; langs != 0; l, langs = l+1, langs>>1 {
+				if langs&1 != 0 {
 					counts[l]++
 					any = true
 				}
@@ -302,41 +316,4 @@ func (t *langTable) addWord(w []byte, sums []int64, seen map[uint64]struct{}) {
 		}
 		a = b
 	}
-}
-
-// encodeLangTable writes the table format (see parseLangTable) from
-// probabilities per language: probs[l][ngram] for the languages langs.
-// N-grams are written in the order given.
-func encodeLangTable(langs []string, ngrams []string, probs []map[string]float64) ([]byte, error) {
-	if len(langs) == 0 || len(langs) > 255 || len(probs) != len(langs) {
-		return nil, errors.New("language table: bad language list")
-	}
-	out := []byte(languageTableMagic)
-	out = append(out, byte(len(langs)))
-	for _, l := range langs {
-		if len(l) != 2 {
-			return nil, fmt.Errorf("language table: code %q is not two letters", l)
-		}
-		out = append(out, l...)
-	}
-	out = binary.LittleEndian.AppendUint32(out, uint32(len(ngrams)))
-	for _, g := range ngrams {
-		if len(g) == 0 || len(g) > 255 {
-			return nil, fmt.Errorf("language table: n-gram %q", g)
-		}
-		out = append(out, byte(len(g)))
-		out = append(out, g...)
-		for l := range langs {
-			var v int16
-			if p, ok := probs[l][g]; ok && p > 0 {
-				q := math.Round(math.Log(p) * langScale)
-				v = int16(max(q, math.MinInt16))
-				if v == 0 {
-					v = -1 // present: never the "absent" zero
-				}
-			}
-			out = binary.LittleEndian.AppendUint16(out, uint16(v))
-		}
-	}
-	return out, nil
 }

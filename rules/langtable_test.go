@@ -3,9 +3,12 @@ package rules
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/binary"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -252,4 +255,62 @@ func BenchmarkLanguageTable(b *testing.B) {
 			}
 		}
 	})
+}
+
+// encodeLangTable writes the table format (see parseLangTable) from
+// probabilities per language: probs[l][ngram] for the languages langs.
+// N-grams are written in the order given.
+func encodeLangTable(langs []string, ngrams []string, probs []map[string]float64) ([]byte, error) {
+	if len(langs) == 0 || len(langs) > 255 || len(probs) != len(langs) {
+		return nil, errors.New("language table: bad language list")
+	}
+	out := []byte(languageTableMagic)
+	out = append(out, byte(len(langs)))
+	for _, l := range langs {
+		if len(l) != 2 {
+			return nil, fmt.Errorf("language table: code %q is not two letters", l)
+		}
+		out = append(out, l...)
+	}
+	out = binary.LittleEndian.AppendUint32(out, uint32(len(ngrams)))
+	for _, g := range ngrams {
+		if len(g) == 0 || len(g) > 255 {
+			return nil, fmt.Errorf("language table: n-gram %q", g)
+		}
+		out = append(out, byte(len(g)))
+		out = append(out, g...)
+		for l := range langs {
+			var v int16
+			if p, ok := probs[l][g]; ok && p > 0 {
+				q := math.Round(math.Log(p) * langScale)
+				v = int16(max(q, math.MinInt16))
+				if v == 0 {
+					v = -1 // present: never the "absent" zero
+				}
+			}
+			out = binary.LittleEndian.AppendUint16(out, uint16(v))
+		}
+	}
+	return out, nil
+}
+
+// A damaged table is an error, never a panic or a half-read table: every
+// cut of the real file, another magic, more languages than a bitmask holds.
+func TestParseLangTableRefusesDamage(t *testing.T) {
+	data := languageTableData
+	for _, cut := range []int{0, 3, len(languageTableMagic), len(languageTableMagic) + 1, 30, 1000, len(data) / 2, len(data) - 1} {
+		if _, err := parseLangTable(data[:cut]); err == nil {
+			t.Errorf("table cut at %d bytes: no error", cut)
+		}
+	}
+	if _, err := parseLangTable(data + "x"); err == nil {
+		t.Error("trailing byte: no error")
+	}
+	if _, err := parseLangTable("VLANG9\n" + data[len(languageTableMagic):]); err == nil {
+		t.Error("other magic: no error")
+	}
+	many := languageTableMagic + string(rune(65)) + strings.Repeat("xx", 65) + "\x00\x00\x00\x00"
+	if _, err := parseLangTable(many); err == nil {
+		t.Error("65 languages: no error")
+	}
 }
