@@ -35,6 +35,9 @@ type Grant struct {
 	// or an exact "facebook:<page>": "*" does not give it, since those
 	// comments come only from the signed webhook.
 	Sources []string
+	// limitKey is the token's digest, set by NewTokens: the intake rate
+	// limit's bucket key, so the token is not hashed a second time.
+	limitKey string
 }
 
 // Can reports whether the grant carries scope.
@@ -89,6 +92,7 @@ func NewTokens(specs []TokenSpec) *Tokens {
 		b, err := hex.DecodeString(strings.TrimPrefix(s.Digest, "sha256:"))
 		if err == nil && len(b) == sha256.Size {
 			g := s.Grant
+			g.limitKey = string(b)
 			t.digests = append(t.digests, b)
 			t.grants = append(t.grants, &g)
 		}

@@ -97,9 +97,9 @@ func decisionAction(e *moderation.Event) string {
 	}
 	switch e.To {
 	case moderation.StatusPublished:
-		return "publish"
+		return moderation.Publish
 	case moderation.StatusRefused:
-		return "refuse"
+		return moderation.Refuse
 	case moderation.StatusPending:
 		return "review"
 	case moderation.StatusWithdrawn:

@@ -139,7 +139,8 @@ func TestIntakeSeriesBySourceKind(t *testing.T) {
 	}
 }
 
-func scrapeCode(t *testing.T, base, token string) int {
+// getMetrics asks base for /metrics, with token as Bearer when set.
+func getMetrics(t *testing.T, base, token string) *http.Response {
 	t.Helper()
 	req, _ := http.NewRequest("GET", base+"/metrics", nil)
 	if token != "" {
@@ -149,20 +150,19 @@ func scrapeCode(t *testing.T, base, token string) int {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return resp
+}
+
+func scrapeCode(t *testing.T, base, token string) int {
+	t.Helper()
+	resp := getMetrics(t, base, token)
 	resp.Body.Close()
 	return resp.StatusCode
 }
 
 func scrape(t *testing.T, base, token string) string {
 	t.Helper()
-	req, _ := http.NewRequest("GET", base+"/metrics", nil)
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := getMetrics(t, base, token)
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusOK {

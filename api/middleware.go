@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"html/template"
@@ -136,9 +135,8 @@ func (ls *limiters) byAddress(method, route string) (string, *buckets) {
 // digest, never the token.
 func (s *Server) limitIntake() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		tok, _ := bearer(c)
-		sum := sha256.Sum256([]byte(tok))
-		if ok, wait := s.limits.intake.allow(string(sum[:16])); !ok {
+		g, _ := grantOf(c) // requireToken ran first: the grant is set
+		if ok, wait := s.limits.intake.allow(g.limitKey); !ok {
 			s.rateLimited(c, classIntake, wait)
 			return
 		}

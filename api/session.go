@@ -85,8 +85,12 @@ func validCSRF(c *gin.Context, want string) bool {
 	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
 }
 
-func bearer(c *gin.Context) (string, bool) {
-	tok, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+func bearer(c *gin.Context) (string, bool) { return bearerToken(c.GetHeader("Authorization")) }
+
+// bearerToken reads an Authorization header's Bearer token: the one
+// reading for the API and a separate /metrics listener alike.
+func bearerToken(authorization string) (string, bool) {
+	tok, ok := strings.CutPrefix(authorization, "Bearer ")
 	return strings.TrimSpace(tok), ok
 }
 

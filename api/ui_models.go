@@ -55,10 +55,7 @@ func (s *Server) uiModels(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	v := modelsView{Version: s.svc.Rules().Version()}
-	if m := c.Query("msg"); m == "model_promoted" || m == "model_retired" {
-		v.Msg = "msg_" + m
-	}
+	v := modelsView{Version: s.svc.Rules().Version(), Msg: uiMessage(c.Query("msg"))}
 	for i, mc := range cs {
 		cv := candidateView{ModelCandidate: mc}
 		if mc.CV != nil {

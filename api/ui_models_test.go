@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"vigie/moderation"
+	"vigie/moderation/i18n"
 )
 
 // fakeModels is a ModelsAdmin over a list, recording promotions.
@@ -94,6 +95,13 @@ func TestPromoteButtonIsForAdminsWithCSRF(t *testing.T) {
 	}
 	if len(fm.promoted) != 1 || fm.promoted[0] != "moderator:ada" {
 		t.Errorf("promotions recorded: %v, want one by moderator:ada", fm.promoted)
+	}
+	// The redirect's message shows; a made-up one shows nothing.
+	if p := admin.get("/moderation/admin/models?msg=model_promoted&lang=en"); !strings.Contains(p.Body, i18n.T("en", "msg_model_promoted")) {
+		t.Errorf("after promotion the page does not say so:\n%s", p.Body)
+	}
+	if p := admin.get("/moderation/admin/models?msg=%3Cb%3Ex&lang=en"); strings.Contains(p.Body, `class="flash"`) {
+		t.Errorf("a made-up msg is shown:\n%s", p.Body)
 	}
 	if p := admin.get("/moderation/admin/models"); !strings.Contains(p.Body, "moderator:ada") || strings.Contains(p.Body, "/models/3/promote") {
 		t.Errorf("after promotion the page does not say who, or still offers to promote:\n%s", p.Body)

@@ -233,7 +233,8 @@ func (s *Server) uiGroupDecide(c *gin.Context) error {
 func uiMessage(key string) string {
 	switch key {
 	case "decided_publish", "decided_refuse", "undone", "reexamined", "appeal_opened", "queue_empty",
-		"group_decided", "appeal_decided", "audit_none", "logged_out", "password_changed", "user_added", "user_saved", "platform_retried", "blind_audit", "crisis_started", "crisis_stopped":
+		"group_decided", "appeal_decided", "audit_none", "logged_out", "password_changed", "user_added", "user_saved", "platform_retried", "blind_audit", "crisis_started", "crisis_stopped",
+		"model_promoted", "model_retired":
 		return "msg_" + key
 	}
 	return ""

@@ -177,6 +177,26 @@ func TestReportCacheIsBounded(t *testing.T) {
 	}
 }
 
+// A page asked with a bad period falls back to the current month from the
+// cache, like any request: repeating the bad query builds nothing more.
+func TestBadPeriodPageIsCached(t *testing.T) {
+	url, _, builds := cachedServer(t, 20)
+	for i := range 5 {
+		resp, err := http.Get(url + "/transparency?period=not-a-period&lang=en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Fatalf("request %d: status %d, want 400", i, resp.StatusCode)
+		}
+	}
+	if n := builds.Load(); n != 1 {
+		t.Errorf("%d builds for 5 identical bad-period pages, want 1", n)
+	}
+}
+
 // The cache itself never holds more than its size.
 func TestReportCacheLength(t *testing.T) {
 	ix := reports.NewIndex(reports.Options{})

@@ -73,7 +73,7 @@ func (h *handler) pageFor(c *gin.Context, pg *reports.PageInfo) {
 		status, _ = httperr.StatusOf(err)
 		msg = periodMessage(lang, fe, c.Request.URL.Query())
 		p = reports.MonthOf(h.Clock.Now(), loc)
-		r, err = h.Index.Report(p, reportOptions(h.Policy(), h.Clock.Now(), pg))
+		r, err = h.cache.get(h.Index, p, reportOptions(h.Policy(), h.Clock.Now(), pg)) // cached too: a bad query is free to repeat
 	}
 	if err != nil {
 		h.failHTML(c, lang, err)

@@ -45,6 +45,7 @@ func (h *handler) perPage(c *gin.Context) {
 	for _, ext := range []string{".json", ".csv"} {
 		if s, ok := strings.CutSuffix(id, ext); ok {
 			id, kind = s, ext
+			break // one extension: "x.csv.json" is no page, not x's CSV
 		}
 	}
 	var pg *reports.PageInfo
