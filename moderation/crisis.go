@@ -283,6 +283,13 @@ func (s *Service) SwitchCrisis(ctx context.Context, sw CrisisSwitch) (Event, err
 	if err := e.Validate(); err != nil {
 		return Event{}, err
 	}
+	// Which pages were in crisis, as the log has it (another process may
+	// have switched some): only the pages this switch moves in or out of
+	// crisis have their queue moved, so a page in two crises at once (its
+	// own and every page's) is raised once, as its new comments are.
+	_ = s.SyncCrisis(ctx)
+	pages := s.Pages().List()
+	was := s.pagesInCrisis(pages)
 	if err := cs.AppendCrisis(ctx, &e); err != nil {
 		return Event{}, fmt.Errorf("crisis %s %s: %w", e.Category, sw.Page, err)
 	}
@@ -290,7 +297,13 @@ func (s *Service) SwitchCrisis(ctx context.Context, sw CrisisSwitch) (Event, err
 	if err := s.SyncCrisis(ctx); err != nil {
 		s.crisis.Apply([]Event{e})
 	}
-	if err := s.boostCrisisQueue(ctx, sw.Page, sw.Start); err != nil {
+	var moved []string
+	for i, in := range s.pagesInCrisis(pages) {
+		if in != was[i] {
+			moved = append(moved, pages[i].ID)
+		}
+	}
+	if err := s.boostCrisisQueue(ctx, moved, sw.Start); err != nil {
 		return e, fmt.Errorf("crisis %s %s recorded, but the queue was not reordered: %w", e.Category, sw.Page, err)
 	}
 	return e, nil
@@ -302,10 +315,13 @@ func (s *Service) pageExists(id string) bool {
 }
 
 // rulesForIntake is the ruleset for a new comment of this source: the
-// page's crisis ruleset while the page is in crisis.
-func (s *Service) rulesForIntake(source string) *rules.Ruleset {
+// page's crisis ruleset while the page is in crisis. inCrisis is for
+// crisisFirst: the page is looked up and the crisis periods scanned once
+// per comment, and the ruleset and the queue's priority agree.
+func (s *Service) rulesForIntake(source string) (rs *rules.Ruleset, inCrisis bool) {
 	page := s.Pages().IDOf(source)
-	return s.RulesetFor(page, s.crisis.Active(page))
+	inCrisis = s.crisis.Active(page)
+	return s.RulesetFor(page, inCrisis), inCrisis
 }
 
 // CrisisHidesPending reports whether the page's crisis profile hides what
@@ -386,9 +402,10 @@ func (v *verifier) checkPageEvent(e *Event) {
 // below it, so the crisis pages come first and keep their own order.
 const CrisisPriority = 1000
 
-// crisisFirst raises a new review item of a page in crisis.
-func (s *Service) crisisFirst(it *ReviewItem) {
-	if it != nil && s.crisis.Active(s.Pages().IDOf(it.Source)) {
+// crisisFirst raises a new review item of a page in crisis (inCrisis,
+// from rulesForIntake).
+func crisisFirst(it *ReviewItem, inCrisis bool) {
+	if it != nil && inCrisis {
 		it.Priority += CrisisPriority
 	}
 }
@@ -402,18 +419,25 @@ type QueueBooster interface {
 	BoostQueue(ctx context.Context, scope SourceScope, delta float64) (int64, error)
 }
 
-// boostCrisisQueue moves the page's waiting comments to the front at a
-// start, and back at a stop. A failure is reported, not fatal: the switch
-// is recorded, and the new comments get their place anyway.
-func (s *Service) boostCrisisQueue(ctx context.Context, page string, start bool) error {
+// pagesInCrisis reports, page by page, whether it is in crisis now.
+func (s *Service) pagesInCrisis(pages []Page) []bool {
+	in := make([]bool, len(pages))
+	for i, pg := range pages {
+		in[i] = s.crisis.Active(pg.ID)
+	}
+	return in
+}
+
+// boostCrisisQueue moves the waiting comments of the pages a switch put in
+// crisis to the front, and back for those it took out. A failure is
+// reported, not fatal: the switch is recorded, and the new comments get
+// their place anyway.
+func (s *Service) boostCrisisQueue(ctx context.Context, pages []string, start bool) error {
 	b, ok := s.store.(QueueBooster)
-	if !ok {
+	if !ok || len(pages) == 0 {
 		return nil
 	}
-	scope := SourceScope{} // all pages: no limit
-	if page != AllPages {
-		scope = s.Pages().ScopeOfPages([]string{page})
-	}
+	scope := s.Pages().ScopeOfPages(pages)
 	delta := float64(CrisisPriority)
 	if !start {
 		delta = -delta

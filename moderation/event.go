@@ -160,9 +160,22 @@ func (e *Event) ComputeHash(prev string) string {
 // hash and its own hash. Storage calls it inside the transaction that writes
 // the event, holding the chain head.
 func (e *Event) Seal(seq int64, prev string) {
+	e.DigestVerdict()
+	e.SealDigested(seq, prev)
+}
+
+// DigestVerdict sets VerdictDigest from the verdict snapshot, when there is
+// one: the part of Seal that needs no chain head, which storage does before
+// its serial writer takes the event.
+func (e *Event) DigestVerdict() {
 	if e.Verdict != nil {
 		e.VerdictDigest = VerdictDigest(e.Verdict)
 	}
+}
+
+// SealDigested is Seal for an event whose DigestVerdict is done and whose
+// verdict has not changed since.
+func (e *Event) SealDigested(seq int64, prev string) {
 	e.Seq = seq
 	e.PrevHash = prev
 	e.Hash = e.ComputeHash(prev)

@@ -131,7 +131,7 @@ func (s *Service) Intake(ctx context.Context, n NewComment) (IntakeResult, error
 		return IntakeResult{}, fmt.Errorf("intake salt: %w", err)
 	}
 	authorKey := AuthorKey(n.Source, n.Author.ID)
-	rs := s.rulesForIntake(n.Source) // the page's rules, its crisis rules in a crisis (crisis.go)
+	rs, inCrisis := s.rulesForIntake(n.Source) // the page's rules, its crisis rules in a crisis (crisis.go)
 	v := s.classify(rs, rules.Input{Text: n.Text, Source: n.Source, AuthorKey: authorKey, At: now})
 
 	created := n.CreatedAt
@@ -150,7 +150,7 @@ func (s *Service) Intake(ctx context.Context, n NewComment) (IntakeResult, error
 	fx := Effects{Actions: s.actionsFor(&c, e)}
 	if c.Status == StatusPending {
 		fx.Review = reviewItemOf(&c, &v)
-		s.crisisFirst(fx.Review) // crisis.go: a page in crisis goes first
+		crisisFirst(fx.Review, inCrisis) // crisis.go: a page in crisis goes first
 	} else {
 		fx.Audit = s.audit.drawn()
 	}

@@ -133,3 +133,85 @@ func TestDecideRefusesBadActorsAndNotes(t *testing.T) {
 		t.Errorf("%d events after refused decisions, want 1", len(evs))
 	}
 }
+
+// TestIntakeOfAPageInCrisisGoesFirst: while its page is in crisis a comment
+// sent to review is queued CrisisPriority higher than one taken before the
+// crisis or after its end.
+func TestIntakeOfAPageInCrisisGoesFirst(t *testing.T) {
+	ctx := context.Background()
+	svc, st := testService(t)
+	const text = "Écrivez-moi à jean.dupont@example.fr pour en parler."
+	priority := func(id string) float64 {
+		t.Helper()
+		res, err := svc.Intake(ctx, NewComment{Source: "api:test", ExternalID: id, Text: text})
+		if err != nil || res.Comment.Status != StatusPending {
+			t.Fatalf("intake %s: %v, status %s, want pending", id, err, res.Comment.Status)
+		}
+		items, err := st.Queue(ctx, QueueFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range items {
+			if it.CommentID == res.Comment.ID {
+				return it.Priority
+			}
+		}
+		t.Fatalf("comment %s not in the queue", id)
+		return 0
+	}
+	switchCrisis := func(seq int64, category string) {
+		svc.Crisis().Apply([]Event{{Seq: seq, At: svc.Now(), Actor: "moderator:1", Route: RouteCrisis,
+			Automation: AutomationNone, Category: category, Note: "attentat", Source: CrisisSource(DefaultPageID)}})
+	}
+	before := priority("before")
+	switchCrisis(100, CrisisStart)
+	during := priority("during")
+	switchCrisis(101, CrisisStop)
+	after := priority("after")
+	if during-before != CrisisPriority || after != before {
+		t.Errorf("priorities before, during and after the crisis: %v, %v, %v; want the crisis one %d higher",
+			before, during, after, CrisisPriority)
+	}
+}
+
+// TestOverlappingCrisesRaiseTheQueueOnce: a page in its own crisis and in
+// every page's at once is raised once, and stays raised until neither
+// holds, whichever stops first; the items come back to where they were.
+func TestOverlappingCrisesRaiseTheQueueOnce(t *testing.T) {
+	ctx := context.Background()
+	svc, st := testService(t)
+	res, err := svc.Intake(ctx, NewComment{Source: "api:test", ExternalID: "1", Text: "Écrivez-moi à jean.dupont@example.fr pour en parler."})
+	if err != nil || res.Comment.Status != StatusPending {
+		t.Fatalf("intake: %v, status %s", err, res.Comment.Status)
+	}
+	priority := func() float64 {
+		t.Helper()
+		it, err := st.ReviewItem(ctx, res.Comment.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return it.Priority
+	}
+	base := priority()
+	for _, step := range []struct {
+		page  string
+		start bool
+		want  float64
+	}{
+		{DefaultPageID, true, base + CrisisPriority},
+		{AllPages, true, base + CrisisPriority},  // already in crisis: not raised again
+		{AllPages, false, base + CrisisPriority}, // still in its own
+		{DefaultPageID, false, base},
+		{AllPages, true, base + CrisisPriority},
+		{DefaultPageID, true, base + CrisisPriority},
+		{DefaultPageID, false, base + CrisisPriority}, // still in every page's
+		{AllPages, false, base},
+	} {
+		if _, err := svc.SwitchCrisis(ctx, CrisisSwitch{Page: step.page, Start: step.start, Actor: "moderator:1", Reason: "attentat"}); err != nil {
+			t.Fatalf("switch %s start=%v: %v", step.page, step.start, err)
+		}
+		if got := priority(); got != step.want {
+			t.Errorf("after switching %s start=%v: priority %v, want %v", step.page, step.start, got, step.want)
+		}
+	}
+}

@@ -85,11 +85,7 @@ func TestCheckpointsCatchWhatVerifyCannot(t *testing.T) {
 	forEachDriver(t, func(t *testing.T, cfg Config) {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				c := sqliteConfig(t)
-				if cfg.Driver == "postgres" {
-					c = postgresConfig(t)
-				}
-				db := verifyFixture(t, c)
+				db := verifyFixture(t, driverConfig(t, cfg.Driver))
 				mustIntake(t, db, 5, moderation.StatusPublished) // event 9 (after 2 purge events), comment 6
 				ctx := context.Background()
 				s := testSigner(t)

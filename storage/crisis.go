@@ -102,9 +102,10 @@ func (db *DB) AppendCrisis(ctx context.Context, e *moderation.Event) error {
 	ev := *e
 	ev.At = moderation.TruncateTime(ev.At)
 	err := db.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// The writer's statements, bound for the dialect once.
+		q := &db.writer.sql
 		var head chainHeadRow
-		q := db.dialect.bind(`SELECT seq, hash FROM chain_head WHERE id = 1` + db.dialect.forUpdate)
-		if err := conn(tx).QueryRowContext(ctx, q).Scan(&head.Seq, &head.Hash); err != nil {
+		if err := conn(tx).QueryRowContext(ctx, q.head).Scan(&head.Seq, &head.Hash); err != nil {
 			return fmt.Errorf("chain head: %w", err)
 		}
 		last, err := lastCrisisEvent(tx, ev.Source)
@@ -117,11 +118,10 @@ func (db *DB) AppendCrisis(ctx context.Context, e *moderation.Event) error {
 		ev.Seal(head.Seq+1, head.Hash)
 		row := eventRowOf(&ev, nil)
 		row.Text = nil // a page's event judged no text
-		if _, err := conn(tx).ExecContext(ctx, db.dialect.bind(insertEventsSQL(1)), row.insertArgs()...); err != nil {
+		if _, err := conn(tx).ExecContext(ctx, q.insertEvents[0], row.insertArgs()...); err != nil {
 			return fmt.Errorf("insert event: %w", err)
 		}
-		q = db.dialect.bind(`UPDATE chain_head SET seq = ?, hash = ? WHERE id = 1`)
-		if _, err := conn(tx).ExecContext(ctx, q, ev.Seq, ev.Hash); err != nil {
+		if _, err := conn(tx).ExecContext(ctx, q.setHead, ev.Seq, ev.Hash); err != nil {
 			return fmt.Errorf("chain head: %w", err)
 		}
 		return nil

@@ -20,8 +20,17 @@ func forEachDriver(t *testing.T, test func(t *testing.T, cfg Config)) {
 	t.Run("postgres", func(t *testing.T) { test(t, postgresConfig(t)) })
 }
 
-func sqliteConfig(t *testing.T) Config {
+func sqliteConfig(t testing.TB) Config {
 	return Config{Driver: "sqlite", DSN: filepath.Join(t.TempDir(), "data", "vigie.db")}
+}
+
+// driverConfig is a fresh database of the driver's: a new SQLite file, or
+// a PostgreSQL schema of its own (for subtests that each need one).
+func driverConfig(t testing.TB, driver string) Config {
+	if driver == "postgres" {
+		return postgresConfig(t)
+	}
+	return sqliteConfig(t)
 }
 
 // openDB opens the store and closes it when the test ends.

@@ -2,12 +2,14 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
 
 	"vigie/moderation"
@@ -318,7 +320,7 @@ func migrate(ctx context.Context, w *gorm.DB, d dialect, log *slog.Logger) error
 	for _, m := range migrations {
 		applied, err := applyMigration(ctx, w, d, m)
 		if err != nil {
-			if d.name == "postgres" && (strings.Contains(err.Error(), "permission denied") || strings.Contains(err.Error(), "3F000")) {
+			if needsOwner(err) {
 				err = fmt.Errorf("%w (run `vigie migrate` as the schema's owner, then `--grant` this role)", err)
 			}
 			return fmt.Errorf("migration %d (%s): %w", m.version, m.name, err)
@@ -334,6 +336,14 @@ func migrate(ctx context.Context, w *gorm.DB, d dialect, log *slog.Logger) error
 		return fmt.Errorf("migrations: %w", err)
 	}
 	return newerSchema(newest)
+}
+
+// needsOwner reports whether PostgreSQL refused a migration for want of a
+// privilege (42501) or of a schema the role may use (3F000): by error
+// code, never by message.
+func needsOwner(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "42501" || pe.Code == "3F000")
 }
 
 // newerSchema refuses a database migrated by a newer binary: it may hold

@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"fmt"
-	"math/bits"
 	"strings"
 	"time"
 
@@ -125,18 +124,8 @@ func (db *DB) appendPurgeEvents(tx *gorm.DB, targets []purgeTarget, now time.Tim
 		rows[i] = eventRowOf(&e, nil)
 		rows[i].Text = nil // no snapshot: there is nothing left to keep
 	}
-	stmts := db.writer.sql.insertEvents
-	for len(rows) > 0 {
-		k := min(bits.Len(uint(len(rows)))-1, len(stmts)-1)
-		n := 1 << k
-		args := make([]any, 0, n*eventColumns)
-		for i := range rows[:n] {
-			args = append(args, rows[i].insertArgs()...)
-		}
-		if _, err := conn(tx).ExecContext(tx.Statement.Context, stmts[k], args...); err != nil {
-			return fmt.Errorf("insert purge events: %w", err)
-		}
-		rows = rows[n:]
+	if err := db.writer.sql.insertEventRows(tx, rows); err != nil {
+		return fmt.Errorf("purge events: %w", err)
 	}
 	return nil
 }

@@ -21,11 +21,7 @@ func BenchmarkPurge(b *testing.B) {
 		b.Run(driver, func(b *testing.B) {
 			for range b.N {
 				b.StopTimer()
-				cfg := Config{Driver: "sqlite", DSN: b.TempDir() + "/bench.db"}
-				if driver == "postgres" {
-					cfg = postgresConfig(b)
-				}
-				db := openDB(b, cfg)
+				db := openDB(b, driverConfig(b, driver))
 				seedComments(b, db, n)
 				b.StartTimer()
 				got, err := db.Purge(context.Background(), t0.Add(time.Duration(n+1)*time.Second))

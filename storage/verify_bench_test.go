@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"runtime"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -20,25 +19,8 @@ func BenchmarkVerify100k(b *testing.B) {
 	const n = 100_000
 	for _, driver := range []string{"sqlite", "postgres"} {
 		b.Run(driver, func(b *testing.B) {
-			cfg := Config{Driver: "sqlite", DSN: b.TempDir() + "/bench.db"}
-			if driver == "postgres" {
-				cfg = postgresConfig(b)
-			}
-			db := openDB(b, cfg)
-			var next atomic.Int64
-			var wg sync.WaitGroup
-			for range 64 {
-				wg.Go(func() {
-					for i := next.Add(1); i <= n; i = next.Add(1) {
-						c, e := newComment(int(i), moderation.StatusPublished)
-						if _, err := db.Intake(context.Background(), c, e, moderation.Effects{}); err != nil {
-							b.Error(err)
-							return
-						}
-					}
-				})
-			}
-			wg.Wait()
+			db := openDB(b, driverConfig(b, driver))
+			seedComments(b, db, n)
 			var peak atomic.Uint64
 			stop := make(chan struct{})
 			sampled := make(chan struct{})

@@ -52,11 +52,7 @@ func TestVerifyRecognisesAPurgeOnlyByItsEvent(t *testing.T) {
 	forEachDriver(t, func(t *testing.T, cfg Config) {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				c := sqliteConfig(t)
-				if cfg.Driver == "postgres" {
-					c = postgresConfig(t)
-				}
-				db := verifyFixture(t, c)
+				db := verifyFixture(t, driverConfig(t, cfg.Driver))
 				res := tamperWith(t, db, func(tx *gorm.DB) { tt.tamper(t, tx) })
 				if got := res.Err(); got == nil || !strings.Contains(got.Error(), tt.want) {
 					t.Fatalf("Verify said:\n%v\nwant a line with %q", got, tt.want)

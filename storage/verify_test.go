@@ -121,11 +121,7 @@ func TestVerifyNamesEachTampering(t *testing.T) {
 	forEachDriver(t, func(t *testing.T, cfg Config) {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				c := sqliteConfig(t)
-				if cfg.Driver == "postgres" {
-					c = postgresConfig(t) // a schema of its own
-				}
-				db := verifyFixture(t, c)
+				db := verifyFixture(t, driverConfig(t, cfg.Driver))
 				// One connection, no transaction: SQLite turns foreign
 				// keys off only outside one.
 				err := db.w.Connection(func(tx *gorm.DB) error {

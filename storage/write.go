@@ -106,7 +106,9 @@ func newIntakeRequest(c *moderation.Comment, e *moderation.Event) (*request, err
 			return nil, err
 		}
 	}
-	return &request{kind: kindIntake, comment: row, event: *e, verdict: v}, nil
+	r := &request{kind: kindIntake, comment: row, event: *e, verdict: v}
+	r.event.DigestVerdict() // here, not on the writer's goroutine (appendEvent)
+	return r, nil
 }
 
 func newTransitionRequest(e *moderation.Event, p *moderation.Patch) (*request, error) {
@@ -150,7 +152,9 @@ func newTransitionRequest(e *moderation.Event, p *moderation.Patch) (*request, e
 			cols["verdict"] = pv
 		}
 	}
-	return &request{kind: kindTransition, event: *e, verdict: v, patch: cols}, nil
+	r := &request{kind: kindTransition, event: *e, verdict: v, patch: cols}
+	r.event.DigestVerdict() // here, not on the writer's goroutine (appendEvent)
+	return r, nil
 }
 
 type field struct{ name, value string }
@@ -372,7 +376,7 @@ func (w *writer) appendEvent(tx *gorm.DB, r *request, e *moderation.Event, head 
 		}
 	}
 	e.At = moderation.TruncateTime(e.At)
-	e.Seal(head.Seq+1, head.Hash)
+	e.SealDigested(head.Seq+1, head.Hash) // newIntakeRequest, newTransitionRequest digested the verdict
 	row := eventRowOf(e, r.verdict)
 	if w.rowByRow {
 		if _, err := conn(tx).ExecContext(tx.Statement.Context, w.sql.insertEvents[0], row.insertArgs()...); err != nil {
@@ -398,15 +402,21 @@ func (w *writer) flushEvents(tx *gorm.DB) error {
 			return err
 		}
 	}
-	rows := w.pending
+	return w.sql.insertEventRows(tx, w.pending)
+}
+
+// insertEventRows inserts rows with the multi-row statements of
+// insertEvents, the largest power of two that fits first (the batch's
+// events, a purge's events).
+func (s *writeSQL) insertEventRows(tx *gorm.DB, rows []eventRow) error {
 	for len(rows) > 0 {
-		k := min(bits.Len(uint(len(rows)))-1, len(w.sql.insertEvents)-1)
+		k := min(bits.Len(uint(len(rows)))-1, len(s.insertEvents)-1)
 		n := 1 << k
 		args := make([]any, 0, n*eventColumns)
 		for i := range rows[:n] {
 			args = append(args, rows[i].insertArgs()...)
 		}
-		if _, err := conn(tx).ExecContext(tx.Statement.Context, w.sql.insertEvents[k], args...); err != nil {
+		if _, err := conn(tx).ExecContext(tx.Statement.Context, s.insertEvents[k], args...); err != nil {
 			return fmt.Errorf("insert events: %w", err)
 		}
 		rows = rows[n:]

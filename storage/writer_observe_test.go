@@ -34,12 +34,7 @@ func TestBatchObserverSeesEachCommittedBatch(t *testing.T) {
 		var log batchLog
 		db.SetBatchObserver(log.observe)
 		boom := errors.New("boom")
-		db.writer.failHook = func(r *request) error {
-			if r.kind == kindIntake && r.comment.ExternalID == "ext-7" {
-				return boom
-			}
-			return nil
-		}
+		failIntakeOf(db, "ext-7", boom)
 		const n = 20
 		var wg sync.WaitGroup
 		for i := range n {

@@ -103,6 +103,17 @@ func TestRequestWhoseContextEndsBeforeItsBatchIsSkipped(t *testing.T) {
 	mustVerify(t, db, 1)
 }
 
+// failIntakeOf makes the writer fail the intake of the comment with this
+// external id with err, in whatever mode it writes.
+func failIntakeOf(db *DB, externalID string, err error) {
+	db.writer.failHook = func(r *request) error {
+		if r.kind == kindIntake && r.comment.ExternalID == externalID {
+			return err
+		}
+		return nil
+	}
+}
+
 // A request whose statement fails (after its comment row went in) is
 // answered with the error; the rest of its batch commits without it and
 // without its half-written rows.
@@ -111,12 +122,7 @@ func TestFailingRequestDoesNotFailItsBatch(t *testing.T) {
 		cfg.BatchWait, cfg.BatchMax = 200*time.Millisecond, 10
 		db := openDB(t, cfg)
 		boom := errors.New("boom")
-		db.writer.failHook = func(r *request) error {
-			if r.kind == kindIntake && r.comment.ExternalID == "ext-3" {
-				return boom
-			}
-			return nil
-		}
+		failIntakeOf(db, "ext-3", boom)
 		const n = 10
 		errs := make([]error, n)
 		var wg sync.WaitGroup
