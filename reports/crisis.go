@@ -177,5 +177,6 @@ func (r *Report) crisisRows(row func(section, dim, key, metric, value string)) {
 		}
 		row("crisis", c.Page, key, "time_to_decision_decisions", itoa(f.TimeToDecision.Decisions))
 		row("crisis", c.Page, key, "time_to_decision_median_seconds", optI(f.TimeToDecision.MedianSeconds))
+		row("crisis", c.Page, key, "time_to_decision_p90_seconds", optI(f.TimeToDecision.P90Seconds))
 	}
 }

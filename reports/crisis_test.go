@@ -1,7 +1,10 @@
 package reports_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
+	"fmt"
 	"math/rand"
 	"slices"
 	"testing"
@@ -163,5 +166,56 @@ func TestCrisisOngoingAllPages(t *testing.T) {
 	}
 	if len(before.Crises) != 0 {
 		t.Errorf("a report before the crisis lists it: %+v", before.Crises)
+	}
+}
+
+// The CSV's crisis rows give each period's figures as the JSON does, its
+// time to decision included, and its hostile reason read back exactly,
+// in one cell.
+func TestCrisisCSVRowsMatchTheReport(t *testing.T) {
+	rep := crisisReport(t, hostileReason)
+	var b bytes.Buffer
+	if err := rep.WriteCSV(&b); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{} // page|start|metric → value
+	for _, r := range recs {
+		if r[0] == "crisis" {
+			got[r[1]+"|"+r[2]+"|"+r[3]] = r[4]
+		}
+	}
+	opt := func(n *int64) string {
+		if n == nil {
+			return ""
+		}
+		return fmt.Sprint(*n)
+	}
+	want := map[string]string{}
+	for _, c := range rep.Crises {
+		key := c.Page + "|" + c.Start.Format(time.RFC3339Nano) + "|"
+		f := c.Figures
+		want[key+"reason"] = c.Reason
+		for m, n := range map[string]int64{"received": f.Received, "published": f.Published, "refused": f.Refused,
+			"pending": f.Pending, "withdrawn": f.Withdrawn, "wrongly_removed": f.WronglyRemoved,
+			"time_to_decision_decisions": f.TimeToDecision.Decisions} {
+			want[key+m] = fmt.Sprint(n)
+		}
+		want[key+"time_to_decision_median_seconds"] = opt(f.TimeToDecision.MedianSeconds)
+		want[key+"time_to_decision_p90_seconds"] = opt(f.TimeToDecision.P90Seconds)
+		for _, rs := range f.RefusedByReason {
+			want[key+"refused_by_reason."+rs.Category] = fmt.Sprint(rs.Refused)
+		}
+	}
+	if rep.Crises[0].Reason != hostileReason {
+		t.Fatalf("the report's reason = %q, want the hostile one", rep.Crises[0].Reason)
+	}
+	for k, w := range want {
+		if g, ok := got[k]; !ok || g != w {
+			t.Errorf("CSV %s = %q (present %v), want %q", k, g, ok, w)
+		}
 	}
 }

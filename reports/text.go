@@ -24,9 +24,9 @@ func (r *Report) WriteText(w io.Writer, lang string) error {
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	p := func(format string, a ...any) { fmt.Fprintf(tw, format, a...) }
-	p("%s\n%s%s\t%s – %s (%s, %s %s)\n", L("title"), L("period"), colon, r.Period.From, r.Period.To, printable(r.Period.Label), L("tz"), printable(r.Period.TimeZone))
+	p("%s\n%s%s\t%s – %s (%s, %s %s)\n", L("title"), L("period"), colon, r.Period.From, r.Period.To, Printable(r.Period.Label), L("tz"), Printable(r.Period.TimeZone))
 	if r.Page != nil { // a report limited to one page says which
-		p("%s%s\t%s (%s)\n", L("page"), colon, printable(r.Page.Name), printable(r.Page.ID))
+		p("%s%s\t%s (%s)\n", L("page"), colon, Printable(r.Page.Name), Printable(r.Page.ID))
 	}
 	if r.DataAsOf != nil {
 		p("%s%s\t%s\n", L("asof"), colon, r.DataAsOf.Format(time.RFC3339))

@@ -26,7 +26,7 @@ func (r *Report) writeCrises(p func(string, ...any), lang string, pol Policy) {
 		if i > 0 {
 			p("\n")
 		}
-		page := printable(c.Page)
+		page := Printable(c.Page)
 		if c.Page == "*" {
 			page = T("crisis_all_pages")
 		}
@@ -34,9 +34,9 @@ func (r *Report) writeCrises(p func(string, ...any), lang string, pol Policy) {
 		if c.Stop != nil {
 			stop = c.Stop.UTC().Format(time.RFC3339)
 		}
-		reason := printable(c.Reason)
+		reason := Printable(c.Reason)
 		if c.StopReason != "" {
-			reason += " → " + printable(c.StopReason)
+			reason += " → " + Printable(c.StopReason)
 		}
 		p("  %s%s\t%s\n", T("crisis_page"), colon, page)
 		p("  %s%s\t%s\n  %s%s\t%s\n", T("pub_crisis_start"), colon, c.Start.UTC().Format(time.RFC3339), T("pub_crisis_stop"), colon, stop)
@@ -71,18 +71,19 @@ func reasonName(pol Policy, category, lang string) string {
 	if name == "" {
 		return i18n.T(lang, "rep_none")
 	}
-	return printable(name)
+	return Printable(name)
 }
 
-// printable makes a string safe to print in the text report, whose layout
+// Printable makes a string safe to print in the text report, whose layout
 // is lines of tab-separated cells read on a terminal. Crisis reasons, page
 // ids and labels are hostile input: a newline would forge a line, a tab a
 // cell, an escape sequence would drive the terminal, a bidi override or
 // isolate would reorder what the reader sees, and an invalid byte (0xff is
 // tabwriter's escape) would break the cells. Those are written as Go
 // escapes (\n, \t, \x1b, \u202e, \xff), visible and inert; every other
-// character, accents and other scripts included, is kept as it is.
-func printable(s string) string {
+// character, accents and other scripts included, is kept as it is. The
+// command line's tables (vigie pages, vigie crisis status) use it too.
+func Printable(s string) string {
 	clean := true
 	for _, r := range s {
 		if r == utf8.RuneError || unprintable(r) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // TestTextUsesTheSharedFormats: the text report writes delays, shares and
@@ -64,6 +65,47 @@ func TestTextNamesItsPage(t *testing.T) {
 		}
 		if got, want := strings.Count(out, "\n"), strings.Count(all.String(), "\n")+1; got != want {
 			t.Errorf("%s: %d lines, want %d (one page line)", lang, got, want)
+		}
+	}
+}
+
+// The headline's refusal reasons are policy labels from the configuration
+// and categories from the log: a label or an unlisted category with a line
+// break, a tab, an escape sequence or an invalid byte stays on its own row,
+// escaped, with its figures in their cells.
+func TestTextEscapesReasonNames(t *testing.T) {
+	r := &Report{Period: PeriodInfo{From: "2026-11-01", To: "2026-12-01", Label: "2026-11", TimeZone: "UTC"},
+		Policy: []PolicyEntry{{ID: "spam", Label: map[string]string{"en": "Spam\n  forged\t7", "fr": "Spam\u202e"}}},
+		Headline: Headline{RefusedByReason: []Reason{
+			{Category: "spam", Refused: 3, ShareOfReceived: 0.5},
+			{Category: "odd\x1b[2J\xffcat", Refused: 2, ShareOfReceived: 0.25},
+		}}}
+	plain := &Report{Period: r.Period, Headline: Headline{RefusedByReason: []Reason{{Category: "a", Refused: 3}, {Category: "b", Refused: 2}}}}
+	for lang, label := range map[string]string{"en": `Spam\n  forged\t7`, "fr": `Spam\u202e`} {
+		var b, pb bytes.Buffer
+		if err := r.WriteText(&b, lang); err != nil {
+			t.Fatal(err)
+		}
+		if err := plain.WriteText(&pb, lang); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		if got, want := strings.Count(out, "\n"), strings.Count(pb.String(), "\n"); got != want {
+			t.Errorf("%s: %d lines, %d with plain names:\n%s", lang, got, want, out)
+		}
+		if strings.ContainsAny(out, "\x1b\u202e\t") || !utf8.ValidString(out) {
+			t.Errorf("%s: a control, bidi or invalid byte reached the text:\n%q", lang, out)
+		}
+		for name, n := range map[string]string{label: "3", `odd\x1b[2J\xffcat`: "2"} {
+			row := ""
+			for _, l := range strings.Split(out, "\n") {
+				if strings.HasPrefix(l, "  "+name+"  ") {
+					row = l
+				}
+			}
+			if f := strings.Fields(strings.TrimPrefix(row, "  "+name)); len(f) < 2 || f[0] != n {
+				t.Errorf("%s: row for %q = %q, want its count %s in the next cell:\n%s", lang, name, row, n, out)
+			}
 		}
 	}
 }

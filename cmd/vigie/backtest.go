@@ -99,12 +99,7 @@ func writeBacktest(w io.Writer, bt *moderation.Backtest) {
 		fmt.Fprintln(w, "  none yet: no comment has a human decision")
 		return
 	}
-	fmt.Fprintf(w, "  %-10s %9s %9s %9s\n", "", "agreement", "precision", "recall")
-	for i, name := range []string{"current", "candidate"} {
-		c := bt.Human[i]
-		fmt.Fprintf(w, "  %-10s %8.1f%% %8.1f%% %8.1f%%\n", name,
-			pct(c.TP+c.TN, n), pct(c.TP, c.TP+c.FP), pct(c.TP, c.TP+c.FN))
-	}
+	writeAgreement(w, bt.Human)
 	fmt.Fprintln(w, "  (precision: share of the rules' refusals that moderators also refused; recall: share of moderators' refusals the rules refuse)")
 }
 
@@ -113,4 +108,16 @@ func pct(n, d int) float64 {
 		return 0
 	}
 	return 100 * float64(n) / float64(d)
+}
+
+// writeAgreement prints how the current rules and the candidate agree with
+// the moderators, one row each (backtest, and model's held-out decisions).
+func writeAgreement(w io.Writer, h [2]moderation.Agreement) {
+	n := h[0].N()
+	fmt.Fprintf(w, "  %-10s %9s %9s %9s\n", "", "agreement", "precision", "recall")
+	for i, name := range []string{"current", "candidate"} {
+		c := h[i]
+		fmt.Fprintf(w, "  %-10s %8.1f%% %8.1f%% %8.1f%%\n", name,
+			pct(c.TP+c.TN, n), pct(c.TP, c.TP+c.FP), pct(c.TP, c.TP+c.FN))
+	}
 }

@@ -179,13 +179,22 @@ func (p *checkpointPublisher) once(ctx context.Context) {
 }
 
 // appendLine appends one line and syncs it: a checkpoint acknowledged in
-// the log is on disk.
+// the log is on disk. A file that does not end with a newline (a crash
+// cut its last line) gets one first, so the torn line stays alone and
+// the new one is whole.
 func appendLine(path string, line []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
 		return err
 	}
-	if _, err := f.Write(append(line, '\n')); err != nil {
+	out := append(line, '\n')
+	if fi, err := f.Stat(); err == nil && fi.Size() > 0 {
+		last := make([]byte, 1)
+		if _, err := f.ReadAt(last, fi.Size()-1); err == nil && last[0] != '\n' {
+			out = append([]byte{'\n'}, out...)
+		}
+	}
+	if _, err := f.Write(out); err != nil {
 		f.Close()
 		return err
 	}

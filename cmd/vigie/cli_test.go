@@ -27,6 +27,16 @@ func testConfig(t *testing.T) (cfgPath, dbPath string) {
 	return cfgPath, dbPath
 }
 
+// postgresConfig writes a config for the PostgreSQL database dsn (the
+// server on 127.0.0.1:0) and returns its path: every process started with
+// it shares that database.
+func postgresConfig(t *testing.T, dsn string) string {
+	t.Helper()
+	cfg := filepath.Join(t.TempDir(), "config.yaml")
+	writeFile(t, cfg, fmt.Sprintf("server:\n  addr: 127.0.0.1:0\ndatabase:\n  driver: postgres\n  dsn: %q\n", dsn))
+	return cfg
+}
+
 // run runs one command line in-process.
 func run(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"vigie/moderation"
+	"vigie/reports"
 )
 
 // crisisPoll is how often `vigie serve` reads the crisis switches made by
@@ -83,7 +84,9 @@ func writeCrisisStatus(w io.Writer, periods []moderation.CrisisPeriod) {
 		if !p.Ongoing() {
 			state, stop = "ended", p.Stop.Format(time.RFC3339)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.Page, state, p.Start.Format(time.RFC3339), stop, p.StartedBy, oneLine(p.Reason))
+		// What the log holds is hostile input: escaped, it keeps its row and cell.
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", reports.Printable(p.Page), state, p.Start.Format(time.RFC3339), stop,
+			reports.Printable(p.StartedBy), reports.Printable(p.Reason))
 	}
 	tw.Flush()
 }

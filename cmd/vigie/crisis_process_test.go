@@ -168,13 +168,7 @@ func testCrisisHides(t *testing.T, pgDSN string) {
 	if code != http.StatusOK {
 		t.Fatalf("publish: %d %s", code, body)
 	}
-	fbSettle(t, s)
-	if calls := fbCalls(fx.fake, "555_c1"); calls != "hide:200 unhide:200" {
-		t.Errorf("page A calls %q, want a hide then an unhide", calls)
-	}
-	if c, _ := fx.fake.Comment("555_c1"); c.Hidden {
-		t.Error("the published comment is still hidden on the page")
-	}
+	fbWantUnhidden(t, fx, s, "555_c1")
 
 	// Stopped from the command line, while the server runs: the server
 	// takes it from the log, and the same text is published again.

@@ -124,7 +124,22 @@ func fbDeliver(t *testing.T, s *server, body string) {
 // scrapeMetrics reads the series of /metrics (untyped: name with labels → value).
 func scrapeMetrics(t *testing.T, s *server) map[string]float64 {
 	t.Helper()
-	resp, err := http.Get("http://" + s.addr + "/metrics")
+	_, m := scrapeMetricsAt(t, "http://"+s.addr+"/metrics", "")
+	return m
+}
+
+// scrapeMetricsAt reads a metrics page at url, with a bearer token unless
+// token is empty, and gives its status with its series.
+func scrapeMetricsAt(t *testing.T, url, token string) (int, map[string]float64) {
+	t.Helper()
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +151,7 @@ func scrapeMetrics(t *testing.T, s *server) map[string]float64 {
 			m[name], _ = strconv.ParseFloat(v, 64)
 		}
 	}
-	return m
+	return resp.StatusCode, m
 }
 
 // fbSettle waits until every stored delivery is applied and every owed
@@ -229,6 +244,19 @@ func fbCalls(f *fakegraph.Server, object string) string {
 		cs = append(cs, s)
 	}
 	return strings.Join(cs, " ")
+}
+
+// fbWantUnhidden waits for the server to settle, then wants the comment
+// hidden once and unhidden once on the page, and visible there now.
+func fbWantUnhidden(t *testing.T, fx *fbSetup, s *server, object string) {
+	t.Helper()
+	fbSettle(t, s)
+	if calls := fbCalls(fx.fake, object); calls != "hide:200 unhide:200" {
+		t.Errorf("%s: calls %q, want a hide then an unhide", object, calls)
+	}
+	if c, _ := fx.fake.Comment(object); c.Hidden {
+		t.Errorf("%s: still hidden on the page", object)
+	}
 }
 
 func fbStop(t *testing.T, s *server, sig syscall.Signal) {

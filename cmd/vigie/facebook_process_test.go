@@ -196,13 +196,7 @@ func TestFacebookReinstatementUnhidesAndCountsAsWronglyRemoved(t *testing.T) {
 	if code != http.StatusOK {
 		t.Fatalf("reinstate: %d %s", code, body)
 	}
-	fbSettle(t, s)
-	if calls := fbCalls(fx.fake, "555_appeal"); calls != "hide:200 unhide:200" {
-		t.Errorf("calls %q, want a hide then an unhide", calls)
-	}
-	if c, _ := fx.fake.Comment("555_appeal"); c.Hidden {
-		t.Error("the reinstated comment is still hidden on the page")
-	}
+	fbWantUnhidden(t, fx, s, "555_appeal")
 	// The public report follows the log every few seconds.
 	deadline := time.Now().Add(30 * time.Second)
 	for {

@@ -48,8 +48,7 @@ func TestMigrateAndBackupOnSQLite(t *testing.T) {
 // `vigie serve` runs as the server's role and takes comments; verify passes.
 func TestServeAsARoleThatCannotDropTheTriggers(t *testing.T) {
 	ownerDSN, serverDSN, role := storagetest.PostgresRoles(t)
-	cfg := filepath.Join(t.TempDir(), "config.yaml")
-	writeFile(t, cfg, fmt.Sprintf("server:\n  addr: 127.0.0.1:0\ndatabase:\n  driver: postgres\n  dsn: %q\n", serverDSN))
+	cfg := postgresConfig(t, serverDSN)
 
 	// As the server's role before any migration: it may create nothing.
 	code, _, errOut := run(t, "", "migrate", "--config", cfg)

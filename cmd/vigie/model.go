@@ -231,11 +231,7 @@ func writeHoldout(w io.Writer, h [2]moderation.Agreement) {
 		fmt.Fprintln(w, "  none")
 		return
 	}
-	fmt.Fprintf(w, "  %-10s %9s %9s %9s\n", "", "agreement", "precision", "recall")
-	for i, name := range []string{"current", "candidate"} {
-		c := h[i]
-		fmt.Fprintf(w, "  %-10s %8.1f%% %8.1f%% %8.1f%%\n", name, pct(c.TP+c.TN, n), pct(c.TP, c.TP+c.FP), pct(c.TP, c.TP+c.FN))
-	}
+	writeAgreement(w, h) // backtest.go
 	fmt.Fprintln(w, "  (here a verdict that refuses or sends to review counts against publication; each text judged alone)")
 }
 

@@ -210,20 +210,10 @@ func writePages(w io.Writer, list []moderation.Page, counts map[string]map[moder
 		if mods == "" {
 			mods = "(moderators on no page)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\n", pg.ID, oneLine(pg.Name), pg.Platform, received,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\n", pg.ID, reports.Printable(pg.Name), pg.Platform, received,
 			c[moderation.StatusPublished], c[moderation.StatusRefused], c[moderation.StatusPending], sources, mods)
 	}
 	tw.Flush()
-}
-
-// oneLine keeps a name on its row of a terminal table.
-func oneLine(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, s)
 }
 
 // reportOptions are the report index's: the configured time zone, and the

@@ -137,8 +137,7 @@ func TestKillDashNineLosesNoAcknowledgedComment(t *testing.T) {
 	})
 	t.Run("postgres", func(t *testing.T) {
 		dsn := storagetest.PostgresDSN(t)
-		cfg := filepath.Join(t.TempDir(), "config.yaml")
-		writeFile(t, cfg, fmt.Sprintf("server:\n  addr: 127.0.0.1:0\ndatabase:\n  driver: postgres\n  dsn: %q\n", dsn))
+		cfg := postgresConfig(t, dsn)
 		testKillDashNine(t, cfg, storage.Config{Driver: "postgres", DSN: dsn})
 	})
 }

@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -290,8 +289,7 @@ func TestConcClaimRaceGivesEachModeratorADifferentComment(t *testing.T) {
 // serialises two decisions on one comment.
 func TestConcClaimRaceAcrossTwoPostgresProcesses(t *testing.T) {
 	dsn := storagetest.PostgresDSN(t)
-	cfg := filepath.Join(t.TempDir(), "config.yaml")
-	writeFile(t, cfg, fmt.Sprintf("server:\n  addr: 127.0.0.1:0\ndatabase:\n  driver: postgres\n  dsn: %q\n", dsn))
+	cfg := postgresConfig(t, dsn)
 	mods := concModerators(t, cfg, 8)
 	a := startServer(t, cfg, "VIGIE_API_TOKEN="+testAPIToken)
 	b := startServer(t, cfg, "VIGIE_API_TOKEN="+testAPIToken)

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -23,8 +22,7 @@ import (
 // change, and verify — chain, database against log, report counts — passes.
 func TestTwoInstancesIntakeAndDecideAtOnce(t *testing.T) {
 	dsn := storagetest.PostgresDSN(t)
-	cfg := filepath.Join(t.TempDir(), "config.yaml")
-	writeFile(t, cfg, fmt.Sprintf("server:\n  addr: 127.0.0.1:0\ndatabase:\n  driver: postgres\n  dsn: %q\n", dsn))
+	cfg := postgresConfig(t, dsn)
 	env := []string{"VIGIE_API_TOKEN=" + testAPIToken, "VIGIE_ADMIN_PASSWORD=un mot de passe assez long"}
 	a := startServer(t, cfg, env...)
 	b := startServer(t, cfg, env...)

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"os/exec"
-	"path/filepath"
 	"sync"
 	"syscall"
 	"testing"
@@ -21,8 +20,7 @@ import (
 // one hash chain, and each instance's public report counts all of them.
 func TestTwoInstancesShareOnePostgreSQL(t *testing.T) {
 	dsn := storagetest.PostgresDSN(t)
-	cfg := filepath.Join(t.TempDir(), "config.yaml")
-	writeFile(t, cfg, fmt.Sprintf("server:\n  addr: 127.0.0.1:0\ndatabase:\n  driver: postgres\n  dsn: %q\n", dsn))
+	cfg := postgresConfig(t, dsn)
 	a := startServer(t, cfg, "VIGIE_API_TOKEN="+testAPIToken)
 	b := startServer(t, cfg, "VIGIE_API_TOKEN="+testAPIToken)
 	client := &http.Client{Timeout: 10 * time.Second}

@@ -24,6 +24,11 @@ type trainParams struct {
 	onlyIfNew bool
 }
 
+// candidate is what the domain trains with these choices.
+func (p trainParams) candidate() moderation.TrainCandidate {
+	return moderation.TrainCandidate{Rule: p.rule, Seed: p.seed, C: p.c, CVFolds: p.cv}
+}
+
 // trainFromDB is `vigie train --from-db`: with --out, a model file; without,
 // a candidate stored in the database, in shadow until an admin promotes it.
 func trainFromDB(ctx context.Context, env *Env, cfgPath, out string, p trainParams) error {
@@ -32,7 +37,7 @@ func trainFromDB(ctx context.Context, env *Env, cfgPath, out string, p trainPara
 		return err
 	}
 	defer app.Close()
-	tr, err := moderation.TrainFromDecisions(ctx, app.DB, moderation.TrainCandidate{Rule: p.rule, Seed: p.seed, C: p.c, CVFolds: p.cv}, time.Now())
+	tr, err := moderation.TrainFromDecisions(ctx, app.DB, p.candidate(), time.Now())
 	if err != nil {
 		return err
 	}
@@ -83,7 +88,7 @@ func trainStored(ctx context.Context, app *App, p trainParams) (moderation.Model
 			return moderation.ModelCandidate{}, nil
 		}
 	}
-	tr, err := moderation.TrainFromDecisions(ctx, app.DB, moderation.TrainCandidate{Rule: p.rule, Seed: p.seed, C: p.c, CVFolds: p.cv}, time.Now())
+	tr, err := moderation.TrainFromDecisions(ctx, app.DB, p.candidate(), time.Now())
 	if err != nil {
 		return moderation.ModelCandidate{}, err
 	}
