@@ -22,34 +22,70 @@ const (
 	wordHashSeed = 0x9e3779b97f4a7c15 // keeps a word's hash apart from the same letters as a char n-gram
 )
 
-// feature is one occurrence of an n-gram: its bucket (char block first,
-// then the word block) and its first and last tokens, for the explanation
-// of a verdict (which highlights whole words).
-type feature struct {
+// counted is one distinct bucket of a comment (char block first, then the
+// word block): how many times it occurs, and the first and last tokens of
+// its first occurrence, for the explanation of a verdict (which
+// highlights whole words).
+type counted struct {
 	idx    uint32
+	count  float32
 	ti, tj int32
 }
 
-// appendFeatures adds every n-gram occurrence of nt to out.
-func appendFeatures(nt *normText, out []feature) []feature {
+// featureScratch is the per-call memory of feature extraction, pooled so
+// that scoring allocates nothing once warm.
+type featureScratch struct {
+	slots []int32 // open-addressing table: index+1 into uniq, 0 empty
+	mask  uint32  // len(slots)-1
+	uniq  []counted
+	pad   []byte // one token with a space on each side
+}
+
+var featurePool = sync.Pool{New: func() any { return new(featureScratch) }}
+
+// maxPooledFeatures bounds what a pooled scratch keeps (a huge comment
+// must not pin its buffers).
+const maxPooledFeatures = 1 << 15
+
+func (fs *featureScratch) release() {
+	if cap(fs.uniq) > maxPooledFeatures || cap(fs.slots) > 4*maxPooledFeatures {
+		return
+	}
+	featurePool.Put(fs)
+}
+
+// count gathers the n-grams of nt by bucket, in order of first occurrence:
+// the char n-grams of each token in turn (by start, then length), then the
+// word unigram and bigram starting at each token. Each occurrence goes
+// straight into a small open-addressing table sized to the comment: that
+// costs less than sorting the ~300 occurrences of a short comment, and
+// half as much as listing them first (the list was only read back once).
+func (fs *featureScratch) count(nt *normText) []counted {
+	n := 0 // an upper bound of the occurrences
+	for _, t := range nt.toks {
+		n += (charGramMax-charGramMin+1)*int(t.ne-t.ns+2) + wordGramMax
+	}
+	size := 64
+	for size < 2*n {
+		size *= 2
+	}
+	if cap(fs.slots) < size {
+		fs.slots = make([]int32, size)
+	}
+	fs.slots = fs.slots[:size]
+	clear(fs.slots)
+	fs.mask = uint32(size - 1)
+	fs.uniq = fs.uniq[:0]
 	for i := range nt.toks {
 		t := nt.toks[i]
-		w := nt.norm[t.ns:t.ne]
-		padded := len(w) + 2
-		at := func(k int) byte {
-			if k == 0 || k == padded-1 {
-				return ' '
-			}
-			return w[k-1]
-		}
-		for s := 0; s+charGramMin <= padded; s++ {
+		pad := append(append(append(fs.pad[:0], ' '), nt.norm[t.ns:t.ne]...), ' ')
+		fs.pad = pad
+		for s := 0; s+charGramMin <= len(pad); s++ {
 			h := uint64(fnvOffset)
-			for n := 1; n <= charGramMax && s+n <= padded; n++ {
-				h = (h ^ uint64(at(s+n-1))) * fnvPrime
-				if n < charGramMin {
-					continue
-				}
-				out = append(out, feature{uint32(h & (charBuckets - 1)), int32(i), int32(i)})
+			h = (h ^ uint64(pad[s])) * fnvPrime
+			for _, c := range pad[s+1 : min(s+charGramMax, len(pad))] {
+				h = (h ^ uint64(c)) * fnvPrime
+				fs.add(uint32(h&(charBuckets-1)), int32(i), int32(i))
 			}
 		}
 	}
@@ -62,72 +98,26 @@ func appendFeatures(nt *normText, out []feature) []feature {
 			for _, c := range nt.collapsedOrWord(i + n - 1) {
 				h = (h ^ uint64(c)) * fnvPrime
 			}
-			out = append(out, feature{charBuckets + uint32(h&(wordBuckets-1)), int32(i), int32(i + n - 1)})
+			fs.add(charBuckets+uint32(h&(wordBuckets-1)), int32(i), int32(i+n-1))
 		}
 	}
-	return out
+	return fs.uniq
 }
 
-// counted is one distinct bucket of a comment: how many times it occurs
-// and its first occurrence (an index into the features).
-type counted struct {
-	idx   uint32
-	count float32
-	first int32
-}
-
-// featureScratch is the per-call memory of feature extraction, pooled so
-// that scoring allocates nothing once warm.
-type featureScratch struct {
-	feats []feature
-	slots []int32 // open-addressing table: index+1 into uniq, 0 empty
-	uniq  []counted
-}
-
-var featurePool = sync.Pool{New: func() any { return new(featureScratch) }}
-
-// maxPooledFeatures bounds what a pooled scratch keeps (a huge comment
-// must not pin its buffers).
-const maxPooledFeatures = 1 << 15
-
-func (fs *featureScratch) release() {
-	if cap(fs.feats) > maxPooledFeatures {
-		return
-	}
-	featurePool.Put(fs)
-}
-
-// count gathers the features of nt by bucket, in order of first
-// occurrence. A small open-addressing table sized to the comment costs
-// less than sorting the ~300 occurrences of a short comment.
-func (fs *featureScratch) count(nt *normText) []counted {
-	fs.feats = appendFeatures(nt, fs.feats[:0])
-	size := 64
-	for size < 2*len(fs.feats) {
-		size *= 2
-	}
-	if cap(fs.slots) < size {
-		fs.slots = make([]int32, size)
-	}
-	slots := fs.slots[:size]
-	clear(slots)
-	uniq := fs.uniq[:0]
-	for fi, f := range fs.feats {
-		p := (f.idx * 2654435761) & uint32(size-1)
-		for {
-			s := slots[p]
-			if s == 0 {
-				uniq = append(uniq, counted{f.idx, 1, int32(fi)})
-				slots[p] = int32(len(uniq))
-				break
-			}
-			if uniq[s-1].idx == f.idx {
-				uniq[s-1].count++
-				break
-			}
-			p = (p + 1) & uint32(size-1)
+// add counts one occurrence of bucket idx, from token ti to tj.
+func (fs *featureScratch) add(idx uint32, ti, tj int32) {
+	p := (idx * 2654435761) & fs.mask
+	for {
+		s := fs.slots[p]
+		if s == 0 {
+			fs.uniq = append(fs.uniq, counted{idx: idx, count: 1, ti: ti, tj: tj})
+			fs.slots[p] = int32(len(fs.uniq))
+			return
 		}
+		if u := &fs.uniq[s-1]; u.idx == idx {
+			u.count++
+			return
+		}
+		p = (p + 1) & fs.mask
 	}
-	fs.uniq = uniq
-	return uniq
 }

@@ -186,7 +186,7 @@ type modelRule struct {
 const modelExplain = 3
 
 // score is the model's probability that nt should not be published, and
-// the occurrences (features) of the n-grams that pushed it up most.
+// the n-grams that pushed it up most (indices into fs.uniq).
 func (m *textModel) score(fs *featureScratch, nt *normText) (float64, [modelExplain]int32, int) {
 	uniq := fs.count(nt)
 	var sq [2]float64
@@ -199,7 +199,7 @@ func (m *textModel) score(fs *featureScratch, nt *normText) (float64, [modelExpl
 	var top [modelExplain]int32
 	var topC [modelExplain]float64
 	nTop := 0
-	for _, u := range uniq {
+	for ui, u := range uniq {
 		bk := m.buckets[u.idx]
 		c := float64(u.count*bk.idf) * inv[block(u.idx)] * float64(bk.weight)
 		z += c
@@ -215,7 +215,7 @@ func (m *textModel) score(fs *featureScratch, nt *normText) (float64, [modelExpl
 			topC[k], top[k] = topC[k-1], top[k-1]
 			k--
 		}
-		topC[k], top[k] = c, u.first
+		topC[k], top[k] = c, int32(ui)
 		nTop = min(nTop+1, modelExplain)
 	}
 	return 1 / (1 + math.Exp(-z)), top, nTop
@@ -260,9 +260,9 @@ func (mr *modelRule) match(c *classifier, r *rule) {
 	if !refuse && p < mr.review {
 		return
 	}
-	for _, fi := range top[:n] {
-		f := fs.feats[fi]
-		if a, b := c.nt.tokSpan(int(f.ti), int(f.tj)); a < b {
+	for _, ui := range top[:n] {
+		u := fs.uniq[ui]
+		if a, b := c.nt.tokSpan(int(u.ti), int(u.tj)); a < b {
 			c.add(r, a, b, !refuse)
 		}
 	}

@@ -84,7 +84,12 @@ func classifyGC() {
 // would only compact them again), made by AppendJSON without reflection
 // (encoding/json was a sixth of classify's CPU).
 func verdictLine(v rules.Verdict) ([]byte, error) {
-	b, err := v.AppendJSON(make([]byte, 0, 256))
+	return appendVerdictLine(make([]byte, 0, 512), v)
+}
+
+// appendVerdictLine appends verdictLine(v) to b.
+func appendVerdictLine(b []byte, v rules.Verdict) ([]byte, error) {
+	b, err := v.AppendJSON(b)
 	return append(b, '\n'), err
 }
 
@@ -96,14 +101,15 @@ func classifySequential(ctx context.Context, env *Env, rs *rules.Ruleset, recent
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		j := readClassifyLine(lines, line)
+		var j classifyJob
+		readClassifyLine(lines, line, &j)
 		switch {
 		case j.fatal == io.EOF:
 			return nil
 		case j.fatal != nil:
 			return j.fatal
 		case j.bad != nil:
-			if err := writeBadLine(env, enc, j); err != nil {
+			if err := writeBadLine(env, enc, &j); err != nil {
 				return err
 			}
 			continue
@@ -127,16 +133,40 @@ type classifyJob struct {
 	bad   error // a bad line: answered with an error object
 	fatal error // the input itself failed (or io.EOF): stop after the lines before
 	v     rules.Verdict
-	json  []byte         // v encoded by the worker (nil: the writer encodes it)
-	asked []historyQuery // what Classify asked the history, and the answers
+	json  [2]int           // v encoded by the worker: batch.out[json[0]:json[1]] (empty: not encoded)
+	rec   recordingHistory // what Classify asked the history, and the answers
 }
 
 // classifyBatch is consecutive lines handed to one worker: one hand-over
 // per batch rather than per line keeps the goroutines from waiting on one
 // another, which costs most on a busy machine.
+//
+// Batches are used again once written (a free list), jobs, answers and
+// all: the lines' own allocations were half of classify's, and fresh
+// memory costs page faults as well as collections.
 type classifyBatch struct {
-	jobs []*classifyJob
-	done chan struct{} // closed when the worker is done with every job
+	jobs []classifyJob
+	out  []byte        // the worker's answers, one after the other
+	done chan struct{} // receives once the worker is done with every job
+}
+
+// reset makes b ready for new lines, keeping its memory.
+func (b *classifyBatch) reset() {
+	for i := range b.jobs {
+		b.jobs[i] = classifyJob{rec: recordingHistory{asked: b.jobs[i].rec.asked[:0]}}
+	}
+	b.jobs = b.jobs[:0]
+	b.out = b.out[:0]
+}
+
+// next is a cleared job at the end of the batch.
+func (b *classifyBatch) next() *classifyJob {
+	if len(b.jobs) < cap(b.jobs) {
+		b.jobs = b.jobs[:len(b.jobs)+1]
+	} else {
+		b.jobs = append(b.jobs, classifyJob{})
+	}
+	return &b.jobs[len(b.jobs)-1]
 }
 
 // maxBatch bounds the lines of one batch; a batch also ends where the
@@ -163,21 +193,29 @@ func classifyParallel(ctx context.Context, env *Env, rs *rules.Ruleset, recent *
 	defer cancel()
 	batches := make(chan *classifyBatch, 2*workers)
 	order := make(chan *classifyBatch, 4*workers) // bounds the lines in flight
+	free := make(chan *classifyBatch, 4*workers+2)
 
 	go func() { // the reader: one goroutine, so that lines keep their order
 		defer close(order)
 		defer close(batches)
 		lines := newLineReader(env.Stdin, maxImportLine)
 		for line := 1; ; {
-			b := &classifyBatch{done: make(chan struct{})}
+			var b *classifyBatch
+			select {
+			case b = <-free:
+				b.reset()
+			default:
+				b = &classifyBatch{jobs: make([]classifyJob, 0, maxBatch), done: make(chan struct{}, 1)}
+			}
 			for len(b.jobs) < maxBatch {
-				j := readClassifyLine(lines, line)
+				j := b.next()
+				readClassifyLine(lines, line, j)
 				line++
-				b.jobs = append(b.jobs, j)
 				if j.fatal != nil || lines.r.Buffered() == 0 {
 					break
 				}
 			}
+			last := b.jobs[len(b.jobs)-1].fatal != nil // read before b is handed over
 			select {
 			case order <- b:
 			case <-ctx.Done():
@@ -188,7 +226,7 @@ func classifyParallel(ctx context.Context, env *Env, rs *rules.Ruleset, recent *
 			case <-ctx.Done():
 				return
 			}
-			if b.jobs[len(b.jobs)-1].fatal != nil {
+			if last {
 				return
 			}
 		}
@@ -196,18 +234,21 @@ func classifyParallel(ctx context.Context, env *Env, rs *rules.Ruleset, recent *
 	for range workers {
 		go func() {
 			for b := range batches {
-				for _, j := range b.jobs {
+				for i := range b.jobs {
+					j := &b.jobs[i]
 					if j.bad != nil || j.fatal != nil {
 						continue
 					}
-					h := recordingHistory{h: recent}
-					j.v = rs.Classify(j.in, &h)
-					j.asked = h.asked
-					if line, err := verdictLine(j.v); err == nil {
-						j.json = line
+					j.rec.h = recent
+					j.v = rs.Classify(j.in, &j.rec)
+					start := len(b.out)
+					if out, err := appendVerdictLine(b.out, j.v); err == nil {
+						b.out, j.json = out, [2]int{start, len(out)}
+					} else {
+						b.out = b.out[:start]
 					}
 				}
-				close(b.done)
+				b.done <- struct{}{}
 			}
 		}()
 	}
@@ -219,7 +260,8 @@ func classifyParallel(ctx context.Context, env *Env, rs *rules.Ruleset, recent *
 		case <-ctx.Done():
 			return rejudged, ctx.Err()
 		}
-		for _, j := range b.jobs {
+		for i := range b.jobs {
+			j := &b.jobs[i]
 			if ctx.Err() != nil {
 				return rejudged, ctx.Err()
 			}
@@ -234,21 +276,26 @@ func classifyParallel(ctx context.Context, env *Env, rs *rules.Ruleset, recent *
 				}
 				continue
 			}
-			if !sameAnswers(j.asked, recent) {
+			if !sameAnswers(j.rec.asked, recent) {
 				rejudged++
 				j.v = rs.Classify(j.in, recent)
-				j.json = nil
+				j.json = [2]int{}
 			}
 			recent.Add(j.in.At, j.in.AuthorKey, j.v.Fingerprint)
-			if j.json == nil {
-				j.json, err = verdictLine(j.v)
+			line := b.out[j.json[0]:j.json[1]]
+			if len(line) == 0 {
+				line, err = verdictLine(j.v)
 			}
 			if err == nil {
-				_, err = out.Write(j.json)
+				_, err = out.Write(line)
 			}
 			if err != nil {
 				return rejudged, err
 			}
+		}
+		select {
+		case free <- b:
+		default:
 		}
 	}
 	return rejudged, ctx.Err()
@@ -301,16 +348,16 @@ func sameAnswers(asked []historyQuery, h rules.History) bool {
 
 // readClassifyLine reads and decodes input line number line. The time of
 // a comment is taken here, in input order, as history rules expect.
-func readClassifyLine(lines *lineReader, line int) *classifyJob {
-	j := &classifyJob{line: line}
+func readClassifyLine(lines *lineReader, line int, j *classifyJob) {
+	j.line = line
 	raw, _, err := lines.next()
 	switch {
 	case err == io.EOF:
 		j.fatal = io.EOF
-		return j
+		return
 	case err != nil && !errors.Is(err, errLineTooLong):
 		j.fatal = fmt.Errorf("line %d: %w", line, err) // the input itself failed
-		return j
+		return
 	}
 	var text, author string
 	if err == nil {
@@ -318,10 +365,9 @@ func readClassifyLine(lines *lineReader, line int) *classifyJob {
 	}
 	if err != nil {
 		j.bad = err
-		return j
+		return
 	}
 	j.in = rules.Input{Text: text, Source: "classify", AuthorKey: moderation.AuthorKey("classify", author), At: time.Now()}
-	return j
 }
 
 // writeBadLine answers a bad line. One bad line must not stop the stream:

@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -31,7 +33,7 @@ func classifyStreamOf(t *testing.T, rs *rules.Ruleset, in string, workers int) (
 }
 
 // defaultRules are the rules of a config with every key at its default.
-func defaultRules(t *testing.T) *rules.Ruleset {
+func defaultRules(t testing.TB) *rules.Ruleset {
 	t.Helper()
 	cfg, _ := testConfig(t)
 	_, rs, err := configRules(&Env{Getenv: func(string) string { return "" }}, cfg)
@@ -42,7 +44,7 @@ func defaultRules(t *testing.T) *rules.Ruleset {
 }
 
 // sharedTexts reads the text column of the dev and train CSV files.
-func sharedTexts(t *testing.T) []string {
+func sharedTexts(t testing.TB) []string {
 	t.Helper()
 	var texts []string
 	for _, dir := range []string{"dev", "train"} {
@@ -166,4 +168,22 @@ func (r *failingReader) Read(p []byte) (int, error) {
 	n := copy(p, r.data)
 	r.data = r.data[n:]
 	return n, nil
+}
+
+// BenchmarkClassifyStream is classify's whole loop, reading, judging on
+// every core, writing, over the shared texts (one op: every text once),
+// without the process start-up that bench/rulesbench/whole adds.
+func BenchmarkClassifyStream(b *testing.B) {
+	rs := defaultRules(b)
+	texts := sharedTexts(b)
+	in := strings.Join(texts, "\n") + "\n"
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		env := &Env{Stdin: strings.NewReader(in), Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }}
+		if _, err := classifyStream(context.Background(), env, rs, runtime.GOMAXPROCS(0)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(texts))/1e3, "µs/comment")
 }

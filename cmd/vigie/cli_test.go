@@ -15,7 +15,7 @@ import (
 )
 
 // testConfig writes a config for a fresh SQLite file in a temp folder.
-func testConfig(t *testing.T) (cfgPath, dbPath string) {
+func testConfig(t testing.TB) (cfgPath, dbPath string) {
 	t.Helper()
 	dir := t.TempDir()
 	cfgPath = filepath.Join(dir, "config.yaml")
