@@ -44,13 +44,49 @@ const langScale = 1024
 // langTable is the loaded table: each n-gram (1 to 3 letters, lowercase)
 // has a row of len(langs) log-probabilities (0: the language's model
 // lacks it).
+//
+// The n-grams are found through an open-addressing table of offsets into
+// the table's own bytes (FNV-1a of the n-gram, linear probing), not a Go
+// map: it is built in a fifth of the time (0.4 ms instead of 2 ms for
+// ~39,000 n-grams, at every start of vigie classify), with no copy of
+// keys or rows, and the trigram's hash is the one detect computes anyway.
 type langTable struct {
-	langs []string
-	index map[string]int32 // n-gram → row
-	rows  []int16          // row r is rows[r*len(langs):(r+1)*len(langs)]
+	data  string   // the table file: keys and rows are read in place
+	langs []string // the columns
+	slots []uint32 // offset+1 of an n-gram's length byte in data; 0 empty
+	mask  uint64   // len(slots)-1
 	// groupLangs: per accent group (accentGroups), its languages as bits
 	// of langs.
 	groupLangs [len(accentGroups)]uint64
+}
+
+// fnvBytes is FNV-1a of s, the hash of the n-gram index.
+func fnvBytes(s []byte) uint64 {
+	h := uint64(14695981039346656037)
+	for _, x := range s {
+		h = (h ^ uint64(x)) * 1099511628211
+	}
+	return h
+}
+
+// find is the offset of gram's row in t.data, or -1; h is fnvBytes(gram).
+func (t *langTable) find(gram []byte, h uint64) int {
+	for p := h & t.mask; ; p = (p + 1) & t.mask {
+		s := t.slots[p]
+		if s == 0 {
+			return -1
+		}
+		at := int(s - 1)
+		k := int(t.data[at])
+		if k == len(gram) && t.data[at+1:at+1+k] == string(gram) {
+			return at + 1 + k
+		}
+	}
+}
+
+// value is column l of the row at offset row (see find).
+func (t *langTable) value(row, l int) int16 {
+	return int16(uint16(t.data[row+2*l]) | uint16(t.data[row+2*l+1])<<8)
 }
 
 const languageTableMagic = "VLANG1\n"
@@ -58,7 +94,7 @@ const languageTableMagic = "VLANG1\n"
 // parseLangTable reads the table format: the magic, the number of
 // languages and their two-letter codes, the number of n-grams, then each
 // n-gram as one length byte, its UTF-8 bytes and one little-endian int16
-// per language. The keys are substrings of data, not copies.
+// per language. Keys and rows are read in place.
 func parseLangTable(data string) (*langTable, error) {
 	bad := func(what string) error { return fmt.Errorf("language table: %s", what) }
 	if !strings.HasPrefix(data, languageTableMagic) {
@@ -73,7 +109,7 @@ func parseLangTable(data string) (*langTable, error) {
 	if nl == 0 || nl > 64 || p+2*nl+4 > len(data) {
 		return nil, bad("truncated header, or not 1 to 64 languages")
 	}
-	t := &langTable{}
+	t := &langTable{data: data}
 	for i := range nl {
 		t.langs = append(t.langs, data[p+2*i:p+2*i+2])
 	}
@@ -87,23 +123,36 @@ func parseLangTable(data string) (*langTable, error) {
 	p += 2 * nl
 	n := int(binary.LittleEndian.Uint32([]byte(data[p : p+4])))
 	p += 4
-	t.index = make(map[string]int32, n)
-	t.rows = make([]int16, 0, n*nl)
-	for r := range n {
+	size := 1
+	for size < 2*n {
+		size *= 2
+	}
+	if n > len(data) || size > 1<<31 {
+		return nil, bad("truncated n-grams")
+	}
+	t.slots = make([]uint32, size)
+	t.mask = uint64(size - 1)
+	for range n {
 		if p >= len(data) {
 			return nil, bad("truncated n-grams")
 		}
 		k := int(data[p])
-		p++
-		if k == 0 || p+k+2*nl > len(data) {
+		if k == 0 || p+1+k+2*nl > len(data) {
 			return nil, bad("truncated n-gram")
 		}
-		t.index[data[p:p+k]] = int32(r)
-		p += k
-		for range nl {
-			t.rows = append(t.rows, int16(uint16(data[p])|uint16(data[p+1])<<8))
-			p += 2
+		gram := data[p+1 : p+1+k]
+		h := uint64(14695981039346656037)
+		for i := range len(gram) {
+			h = (h ^ uint64(gram[i])) * 1099511628211
 		}
+		q := h & t.mask
+		for ; t.slots[q] != 0; q = (q + 1) & t.mask {
+			if at := int(t.slots[q] - 1); data[at+1:at+1+int(data[at])] == gram {
+				return nil, bad(fmt.Sprintf("n-gram %q twice", gram))
+			}
+		}
+		t.slots[q] = uint32(p + 1)
+		p += 1 + k + 2*nl
 	}
 	if p != len(data) {
 		return nil, bad("trailing bytes")
@@ -276,39 +325,35 @@ func (t *langTable) addWord(w []byte, sums []int64, seen map[uint64]struct{}) {
 		_, s3 := utf8.DecodeRune(w[c:])
 		d := c + s3
 		tri := w[a:d]
-		h := uint64(14695981039346656037)
-		for _, x := range tri {
-			h = (h ^ uint64(x)) * 1099511628211
-		}
+		h := fnvBytes(tri)
 		if _, dup := seen[h]; !dup {
 			seen[h] = struct{}{}
 			// The shorter n-grams are looked up only when a language
 			// needs them (looked: 1 bigram looked up, 2 unigram too).
-			r3, ok3 := t.index[string(tri)]
-			var r2, r1 int32
-			var ok2, ok1 bool
+			r3 := t.find(tri, h)
+			r2, r1 := -1, -1
 			looked := 0
 			for l := range nl {
 				var v int16
-				if ok3 {
-					v = t.rows[int(r3)*nl+l]
+				if r3 >= 0 {
+					v = t.value(r3, l)
 				}
 				if v == 0 {
 					if looked == 0 {
-						r2, ok2 = t.index[string(w[a:c])]
+						r2 = t.find(w[a:c], fnvBytes(w[a:c]))
 						looked = 1
 					}
-					if ok2 {
-						v = t.rows[int(r2)*nl+l]
+					if r2 >= 0 {
+						v = t.value(r2, l)
 					}
 				}
 				if v == 0 {
 					if looked == 1 {
-						r1, ok1 = t.index[string(w[a:b])]
+						r1 = t.find(w[a:b], fnvBytes(w[a:b]))
 						looked = 2
 					}
-					if ok1 {
-						v = t.rows[int(r1)*nl+l]
+					if r1 >= 0 {
+						v = t.value(r1, l)
 					}
 				}
 				sums[l] += int64(v)

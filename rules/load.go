@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"strings"
@@ -43,6 +44,11 @@ func readPack(ref, baseDir string) (*pack, error) {
 		}
 		p = pack{name: path, data: data}
 	}
+	if name, ok := strings.CutPrefix(ref, builtinPrefix); ok {
+		if p.spec = builtinSpec(name, p.data); p.spec != nil {
+			return &p, nil
+		}
+	}
 	spec, err := parseFile(p.name, p.data)
 	if err != nil {
 		return nil, err
@@ -50,6 +56,10 @@ func readPack(ref, baseDir string) (*pack, error) {
 	p.spec = spec
 	return &p, nil
 }
+
+// crcOf tells the bytes of a built-in pack from other bytes
+// (builtin_specs.go): 76 KB in ~20 µs.
+func crcOf(data []byte) uint32 { return crc32.ChecksumIEEE(data) }
 
 // Load reads and compiles the packs named in s. It never panics on bad
 // input; errors name the file and the line of the offending rule.
@@ -66,7 +76,7 @@ func Load(s Settings, o Options) (rs *Ruleset, err error) {
 	// start-up), and the built-in model, which the built-in packs use,
 	// is decoded meanwhile; the first error in pack order is the answer.
 	if s.LanguageDetection && len(o.Languages) > 0 && tableCovers(o.Languages) {
-		go loadedLangTable() // its ~4 ms overlap the packs' parsing (lang.go)
+		go loadedLangTable() // overlaps the packs' reading (lang.go)
 	}
 	packs := make([]*pack, len(s.Packs))
 	errs := make([]error, len(s.Packs))

@@ -100,10 +100,15 @@ func decodeModel(data []byte) (*textModel, error) {
 	if !bytes.Equal(data[10:16], modelLayout()) {
 		return nil, fmt.Errorf("%w: made for other features (layout %v, this Vigie uses %v): retrain it with vigie train", errModelFile, data[10:16], modelLayout())
 	}
+	// One pass over the bytes for the checksum of the body and the hash
+	// of the whole file (the model's identity in ruleset_version).
 	body, sum := data[:len(data)-sha256.Size], data[len(data)-sha256.Size:]
-	if got := sha256.Sum256(body); !bytes.Equal(got[:], sum) {
+	hasher := sha256.New()
+	hasher.Write(body)
+	if got := hasher.Sum(nil); !bytes.Equal(got, sum) {
 		return nil, fmt.Errorf("%w: checksum mismatch (the file is corrupt or truncated)", errModelFile)
 	}
+	hasher.Write(sum)
 	m := &textModel{
 		bias:    math.Float32frombits(le.Uint32(data[16:])),
 		buckets: make([]modelBucket, numFeatures),
@@ -127,8 +132,7 @@ func decodeModel(data []byte) (*textModel, error) {
 		prev = i
 		m.buckets[i] = modelBucket{math.Float32frombits(le.Uint32(e[4:])), math.Float32frombits(le.Uint32(e[8:]))}
 	}
-	h := sha256.Sum256(data)
-	m.hash = hex.EncodeToString(h[:])
+	m.hash = hex.EncodeToString(hasher.Sum(nil)) // sha256 of data
 	return m, nil
 }
 

@@ -2,6 +2,8 @@ package rules
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -196,6 +198,14 @@ func TestModelHashInVersion(t *testing.T) {
 	}
 	if a.Version() == b.Version() {
 		t.Errorf("two model files, one ruleset version %s", a.Version())
+	}
+	// The model's identity is the SHA-256 of its file, what sha256sum prints.
+	m, err := decodeModel(other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := sha256.Sum256(other); m.hash != hex.EncodeToString(want[:]) {
+		t.Errorf("model hash %s, sha256 of the file %x", m.hash, want)
 	}
 }
 
