@@ -83,3 +83,15 @@ func BenchmarkClassifyDevSet(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLoad is loading the default packs once the process has
+// decoded the built-in model and the language table (shared by every
+// Load): the part of a start-up on vigie classify's critical path.
+func BenchmarkLoad(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Load(DefaultSettings(), Options{Languages: []string{"fr", "en"}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

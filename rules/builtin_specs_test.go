@@ -8,6 +8,7 @@ import (
 	"hash/crc32"
 	"os"
 	"reflect"
+	"regexp/syntax"
 	"slices"
 	"strconv"
 	"strings"
@@ -51,6 +52,24 @@ func TestBuiltinSpecsUpToDate(t *testing.T) {
 		}
 		if spec == builtinSpec(name, data) {
 			t.Errorf("%s: two calls share one spec; compile may change it", name)
+		}
+		// Their patterns are not parsed when loaded (compileStarted):
+		// they must parse.
+		for _, r := range spec.Rules {
+			for _, p := range r.Patterns {
+				if _, err := syntax.Parse(p, syntax.Perl); err != nil {
+					t.Errorf("%s: rule %s: %v", name, r.ID, err)
+				}
+			}
+		}
+	}
+	p, err := readPack("builtin:fr", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range p.spec.Rules {
+		if !r.known {
+			t.Fatalf("builtin:fr rule %s not marked as known", r.ID)
 		}
 	}
 }

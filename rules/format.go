@@ -84,6 +84,10 @@ type ruleSpec struct {
 	Model      string           `yaml:"model"`
 	Thresholds *modelThresholds `yaml:"thresholds"`
 
+	// known: the rule comes from a built-in pack's pre-parsed spec
+	// (builtin_specs.go), whose patterns are known to parse (tested).
+	known bool
+
 	line    int             // line of the rule in its file
 	lines   map[string]int  // line of each key of the rule
 	badKeys map[string]bool // keys whose value could not be read (Check)

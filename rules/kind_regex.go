@@ -21,7 +21,7 @@ func compileRegex(cc compileCtx, r *rule, sp ruleSpec, rc *ruleCheck) matcher {
 	}
 	m := &regexRule{clause: sp.Clause}
 	for _, p := range sp.Patterns {
-		re, err := compileStarted(p)
+		re, err := compileStarted(p, sp.known)
 		if err != nil {
 			rc.add("patterns", "pattern %q is not a valid regular expression: %v", p, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
 			continue

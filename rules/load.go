@@ -46,6 +46,9 @@ func readPack(ref, baseDir string) (*pack, error) {
 	}
 	if name, ok := strings.CutPrefix(ref, builtinPrefix); ok {
 		if p.spec = builtinSpec(name, p.data); p.spec != nil {
+			for i := range p.spec.Rules {
+				p.spec.Rules[i].known = true
+			}
 			return &p, nil
 		}
 	}

@@ -351,7 +351,8 @@ func collapse(w string) string {
 // normaliseWords is the normalisation used for rule entries: the same
 // pipeline as comments, so an entry and a comment always agree.
 func normaliseWords(s string) []string {
-	nt := normalise(s)
+	nt := acquireNorm(s) // compiling the packs normalises every entry: reuse the buffers
+	defer nt.release()
 	out := make([]string, len(nt.toks))
 	for i := range nt.toks {
 		out[i] = string(nt.word(i))

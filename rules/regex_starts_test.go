@@ -20,7 +20,7 @@ func findAllPlain(re *regexp.Regexp, b []byte) [][2]int {
 
 func checkStarted(t *testing.T, pattern string, text []byte) {
 	t.Helper()
-	sr, err := compileStarted(pattern)
+	sr, err := compileStarted(pattern, false)
 	if err != nil {
 		return
 	}
@@ -76,7 +76,7 @@ func TestStartedRegexEqualsFindAll(t *testing.T) {
 		`x*`:                                            false,
 		`(?i)foo`:                                       false,
 	} {
-		sr, err := compileStarted(p)
+		sr, err := compileStarted(p, false)
 		if err != nil {
 			t.Fatal(err)
 		}
