@@ -282,3 +282,36 @@ func TestCheckReportsABadModelFile(t *testing.T) {
 		t.Errorf("Check: %v", err)
 	}
 }
+
+// BenchmarkModelScoreShared scores every shared text in turn (one op: all
+// of them), so the model's table is read as in a real stream of different
+// comments, not from a cache warmed by one comment.
+func BenchmarkModelScoreShared(b *testing.B) {
+	data, err := os.ReadFile("packs/default.vmodel")
+	if err != nil {
+		b.Fatal(err)
+	}
+	m, err := decodeModel(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var nts []*normText
+	for _, dir := range []string{devData, trainData} {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
+		for _, f := range files {
+			for _, text := range csvTexts(b, f) {
+				nts = append(nts, normalise(text))
+			}
+		}
+	}
+	if len(nts) == 0 {
+		b.Skip("shared data not found under ../../shared/data")
+	}
+	fs := new(featureScratch)
+	for b.Loop() {
+		for _, nt := range nts {
+			m.score(fs, nt)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(nts))/1e3, "µs/text")
+}

@@ -238,11 +238,12 @@ func (ix *wordIndex) find(nt *normText, dst []hit) []hit {
 func (ix *wordIndex) lookup(nt *normText, i int, w []byte, exact, coll bool, dst []hit, start int) []hit {
 	elongated := nt.toks[i].repeat3
 	collKind := approxNone
+	// A token that is its own collapsed form and an ordinary word
+	// (fuzzy_except) is not read as a dropped double letter. Asked only
+	// when some collapsed entry is found: nearly every token has none.
+	ordinary := func() bool { return exact && ix.ordinary[string(w)] }
 	if exact && coll {
 		collKind = approxUndoubled
-		if ix.ordinary[string(w)] {
-			coll = false
-		}
 	}
 	if hasGram(ix.wordGrams, w) {
 		b := ix.words[string(w)]
@@ -252,6 +253,9 @@ func (ix *wordIndex) lookup(nt *normText, i int, w []byte, exact, coll bool, dst
 					dst = addHit(dst, start, hit{e.target, int32(i), int32(j), approxNone})
 				}
 			}
+		}
+		if coll && len(b.coll) > 0 && ordinary() {
+			coll = false
 		}
 		if coll {
 			for _, e := range b.coll {
@@ -287,6 +291,9 @@ func (ix *wordIndex) lookup(nt *normText, i int, w []byte, exact, coll bool, dst
 			for _, e := range b.exact {
 				dst = addHit(dst, start, hit{e.target, int32(i), int32(i), approxNone})
 			}
+		}
+		if coll && len(b.coll) > 0 && (l >= minCollapsed || elongated) && ordinary() {
+			coll = false
 		}
 		if coll && (l >= minCollapsed || elongated) {
 			for _, e := range b.coll {
