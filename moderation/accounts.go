@@ -307,6 +307,9 @@ func (a *Accounts) SessionUser(ctx context.Context, token string) (Session, User
 // which tells it from an intake token without a lookup.
 const PersonalTokenPrefix = "vgu_"
 
+// errNotPersonalToken is made once: every intake request gets it.
+var errNotPersonalToken = fmt.Errorf("not a personal token: %w", ErrUnauthorized)
+
 // TokenUser returns the user of a personal API token, unless the account
 // is disabled (ErrUnauthorized).
 func (a *Accounts) TokenUser(ctx context.Context, token string) (User, error) {
@@ -314,7 +317,7 @@ func (a *Accounts) TokenUser(ctx context.Context, token string) (User, error) {
 		// An intake API token, or garbage: no query. Every intake request
 		// carries a Bearer token, and looking it up here cost a database
 		// read per comment (5% of intake CPU).
-		return User{}, fmt.Errorf("not a personal token: %w", ErrUnauthorized)
+		return User{}, errNotPersonalToken
 	}
 	t, err := a.store.TokenByDigest(ctx, TokenDigest(token))
 	if err != nil {

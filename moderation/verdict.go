@@ -14,7 +14,8 @@ func EncodeVerdict(v *rules.Verdict) (*string, error) {
 	if v == nil {
 		return nil, nil
 	}
-	b, err := json.Marshal(v)
+	// json.Marshal's bytes without reflection (every intake stores one).
+	b, err := v.AppendJSON(make([]byte, 0, 256))
 	if err != nil {
 		return nil, fmt.Errorf("verdict: %w", err)
 	}

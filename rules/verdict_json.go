@@ -19,10 +19,10 @@ func (v Verdict) AppendJSON(b []byte) ([]byte, error) {
 		return b, fmt.Errorf("json: error calling MarshalJSON for type rules.Action: cannot marshal unset action %d", int8(v.Action))
 	}
 	b = append(b, `{"action":`...)
-	b = appendJSONString(b, action)
+	b = AppendJSONString(b, action)
 	if v.Category != "" {
 		b = append(b, `,"category":`...)
-		b = appendJSONString(b, v.Category)
+		b = AppendJSONString(b, v.Category)
 	}
 	b = append(b, `,"score":`...)
 	var err error
@@ -30,42 +30,42 @@ func (v Verdict) AppendJSON(b []byte) ([]byte, error) {
 		return b, err
 	}
 	b = append(b, `,"language":`...)
-	b = appendJSONString(b, v.Language)
+	b = AppendJSONString(b, v.Language)
 	b = append(b, `,"matches":[`...)
 	for i, m := range v.Matches {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		b = append(b, `{"rule":`...)
-		b = appendJSONString(b, m.Rule)
+		b = AppendJSONString(b, m.Rule)
 		b = append(b, `,"category":`...)
-		b = appendJSONString(b, m.Category)
+		b = AppendJSONString(b, m.Category)
 		b = append(b, `,"start":`...)
 		b = strconv.AppendInt(b, int64(m.Start), 10)
 		b = append(b, `,"end":`...)
 		b = strconv.AppendInt(b, int64(m.End), 10)
 		b = append(b, `,"text":`...)
-		b = appendJSONString(b, m.Text)
+		b = AppendJSONString(b, m.Text)
 		if m.Shadow {
 			b = append(b, `,"shadow":true`...)
 		}
 		b = append(b, '}')
 	}
 	b = append(b, `],"ruleset_version":`...)
-	b = appendJSONString(b, v.RulesetVersion)
+	b = AppendJSONString(b, v.RulesetVersion)
 	if len(v.Protected) > 0 {
 		b = append(b, `,"protected":[`...)
 		for i, p := range v.Protected {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendJSONString(b, p)
+			b = AppendJSONString(b, p)
 		}
 		b = append(b, ']')
 	}
 	if v.ModelRule != "" {
 		b = append(b, `,"model_rule":`...)
-		b = appendJSONString(b, v.ModelRule)
+		b = AppendJSONString(b, v.ModelRule)
 	}
 	if v.ModelScore != 0 {
 		b = append(b, `,"model_score":`...)
@@ -98,11 +98,11 @@ func appendJSONFloat(b []byte, f float64) ([]byte, error) {
 
 const hexDigits = "0123456789abcdef"
 
-// appendJSONString quotes s as encoding/json does with HTML escaping:
+// AppendJSONString quotes s as encoding/json does with HTML escaping:
 // <, > and & as \u003c, \u003e, \u0026; control characters as \b, \f,
 // \n, \r, \t or \u00XX; invalid UTF-8 as \ufffd; U+2028 and U+2029
 // escaped.
-func appendJSONString(b []byte, s string) []byte {
+func AppendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {

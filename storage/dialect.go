@@ -1,10 +1,12 @@
 package storage
 
 import (
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -106,11 +108,11 @@ func openSQLite(cfg Config) (w, r *gorm.DB, err error) {
 	if query != "" {
 		common = query + "&" + common
 	}
-	w, err = openSQLiteRetrying(path + "?" + common + "&_txlock=immediate")
+	w, err = openSQLiteRetrying(sqliteWriterDriver, path+"?"+common+"&_txlock=immediate")
 	if err != nil {
 		return nil, nil, err
 	}
-	r, err = openSQLiteRetrying(path + "?" + common + "&_query_only=on")
+	r, err = openSQLiteRetrying(sqlite.DriverName, path+"?"+common+"&_query_only=on")
 	if err != nil {
 		closeGorm(w)
 		return nil, nil, err
@@ -128,16 +130,38 @@ func openSQLite(cfg Config) (w, r *gorm.DB, err error) {
 // processes opening a new file at once both switch it to WAL, and SQLite
 // answers that switch with SQLITE_BUSY at once, without the busy handler
 // the DSN sets; a short retry turns that race into a wait.
-func openSQLiteRetrying(dsn string) (*gorm.DB, error) {
+func openSQLiteRetrying(driver, dsn string) (*gorm.DB, error) {
 	deadline := time.Now().Add(5 * time.Second)
 	for wait := 5 * time.Millisecond; ; wait = min(2*wait, 200*time.Millisecond) {
-		g, err := gorm.Open(sqlite.Open(dsn), gormConfig())
+		g, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: driver, DSN: dsn}), gormConfig())
 		var se sqlite3.Error
 		if err == nil || !errors.As(err, &se) || (se.Code != sqlite3.ErrBusy && se.Code != sqlite3.ErrLocked) || time.Now().After(deadline) {
 			return g, err
 		}
 		time.Sleep(wait)
 	}
+}
+
+// walAutocheckpoint is how many pages the WAL holds before a commit copies
+// them into the database file (SQLite's default is 1000). The copy runs
+// inside a commit, on the writer every write waits for, and a page that
+// many batches rewrite (index pages, the chain head) is copied once per
+// checkpoint: fewer, larger checkpoints cost less per comment (measured:
+// about +9% intakes/s at 256 clients). The WAL grows to about 40 MB
+// between checkpoints. Durability is the same: every commit still syncs
+// the WAL.
+const walAutocheckpoint = 10000
+
+// sqliteWriterDriver is go-sqlite3 with the writer's per-connection
+// setting that the DSN cannot carry. A hook, not one PRAGMA after Open:
+// the pool reopens its connection after ConnMaxIdleTime.
+const sqliteWriterDriver = "sqlite3_vigie_writer"
+
+func init() {
+	sql.Register(sqliteWriterDriver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		_, err := c.Exec("PRAGMA wal_autocheckpoint = "+strconv.Itoa(walAutocheckpoint), nil)
+		return err
+	}})
 }
 
 // openPostgres opens a small write pool (the writer goroutine, plus claims,

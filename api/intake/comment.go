@@ -28,6 +28,15 @@ type Author struct {
 // comment; a missing one is a mistake); source and external_id are left
 // for the caller to require or default, and the domain validates the rest.
 func Decode(body []byte) (moderation.NewComment, error) {
+	if n, ok := decodeFast(body); ok {
+		return n, nil
+	}
+	return decodeGeneral(body)
+}
+
+// decodeGeneral is Decode through DecodeStrict: every body decodeFast
+// leaves, refusals included.
+func decodeGeneral(body []byte) (moderation.NewComment, error) {
 	var in Comment
 	if err := DecodeStrict(body, &in); err != nil {
 		return moderation.NewComment{}, err
