@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -11,6 +12,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"vigie/rules"
 )
@@ -186,4 +188,45 @@ func BenchmarkClassifyStream(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(texts))/1e3, "µs/comment")
+}
+
+// A slow stream is answered line by line, not when the output buffer
+// fills or the input ends (tail -f | vigie classify): each answer,
+// verdict or error, comes before the next line is sent.
+func TestClassifyAnswersASlowStreamAsItComes(t *testing.T) {
+	rs := defaultRules(t)
+	for _, workers := range []int{1, 2} {
+		inR, inW := io.Pipe()
+		outR, outW := io.Pipe()
+		env := &Env{Stdin: inR, Stdout: outW, Stderr: io.Discard, Getenv: func(string) string { return "" }}
+		done := make(chan error, 1)
+		go func() {
+			_, err := classifyStream(context.Background(), env, rs, workers)
+			outW.CloseWithError(err)
+			done <- err
+		}()
+		answers := bufio.NewReader(outR)
+		for _, line := range []string{"bonjour, merci pour ces précisions", "{not json", "Tu es un connard."} {
+			if _, err := io.WriteString(inW, line+"\n"); err != nil {
+				t.Fatal(err)
+			}
+			got := make(chan string, 1)
+			go func() {
+				s, _ := answers.ReadString('\n')
+				got <- s
+			}()
+			select {
+			case s := <-got:
+				if !strings.HasSuffix(s, "}\n") {
+					t.Fatalf("%d workers, %q: answer %q", workers, line, s)
+				}
+			case <-time.After(30 * time.Second):
+				t.Fatalf("%d workers: no answer to %q while the input stays open", workers, line)
+			}
+		}
+		inW.Close()
+		if err := <-done; err != nil {
+			t.Fatalf("%d workers: %v", workers, err)
+		}
+	}
 }
