@@ -87,14 +87,7 @@ func (e *Event) Canonical() []byte { return e.appendCanonical(nil) }
 // appendCanonical appends the canonical form to dst. It builds bytes, not
 // strings, because verify and the report index rehash every event.
 func (e *Event) appendCanonical(b []byte) []byte {
-	field := func(name, v string) {
-		b = append(b, name...)
-		b = append(b, '=')
-		b = strconv.AppendInt(b, int64(len(v)), 10)
-		b = append(b, ':')
-		b = append(b, v...)
-		b = append(b, '\n')
-	}
+	field := func(name, v string) { b = appendField(b, name, v) }
 	var num [20]byte
 	var at [40]byte
 	field("v", "1")
@@ -196,6 +189,17 @@ func Digest(salt []byte, values ...string) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// appendField appends one field as the canonical form and the verdict
+// digest write it: name=len:value and a newline.
+func appendField(b []byte, name, v string) []byte {
+	b = append(b, name...)
+	b = append(b, '=')
+	b = strconv.AppendInt(b, int64(len(v)), 10)
+	b = append(b, ':')
+	b = append(b, v...)
+	return append(b, '\n')
+}
+
 // TruncateTime gives a time the precision every supported database stores, so
 // the hash of an event read back equals the hash computed before writing.
 func TruncateTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
@@ -250,14 +254,7 @@ func VerdictDigest(v *rules.Verdict) string {
 	var buf [512]byte
 	var num [24]byte
 	b := buf[:0]
-	field := func(name, val string) {
-		b = append(b, name...)
-		b = append(b, '=')
-		b = strconv.AppendInt(b, int64(len(val)), 10)
-		b = append(b, ':')
-		b = append(b, val...)
-		b = append(b, '\n')
-	}
+	field := func(name, val string) { b = appendField(b, name, val) }
 	field("action", v.Action.String())
 	field("category", v.Category)
 	field("score", string(strconv.AppendFloat(num[:0], v.Score, 'g', -1, 64)))
