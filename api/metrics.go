@@ -91,6 +91,12 @@ func methodLabel(m string) string {
 	return "OTHER"
 }
 
+// CountFunc exports a counter that f reads (a total kept elsewhere, such
+// as the checkpoint loop's in cmd/vigie), with constant labels.
+func (s *Server) CountFunc(name, help string, labels map[string]string, f func() float64) {
+	s.metrics.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help, ConstLabels: labels}, f))
+}
+
 func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 }

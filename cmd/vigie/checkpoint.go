@@ -9,8 +9,10 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
+	"vigie/api"
 	"vigie/moderation"
 )
 
@@ -110,10 +112,11 @@ func runCheckpoint(_ context.Context, env *Env, args []string) error {
 }
 
 // startCheckpoints signs the chain head every checkpoints.every when it
-// moved, stores the checkpoint and publishes it. The returned func stops
-// the loop and signs once more, so the head at shutdown is anchored too:
-// call it after the last write, before the database closes.
-func startCheckpoints(ctx context.Context, app *App) (func(), error) {
+// moved, stores the checkpoint and publishes it, and exports its counts
+// on the handler's /metrics. The returned func stops the loop and signs
+// once more, so the head at shutdown is anchored too: call it after the
+// last write, before the database closes.
+func startCheckpoints(ctx context.Context, app *App, handler *api.Server) (func(), error) {
 	s, err := app.checkpointSigner()
 	if err != nil || s == nil {
 		if err == nil {
@@ -126,6 +129,7 @@ func startCheckpoints(ctx context.Context, app *App) (func(), error) {
 		// Retried within the checkpoint interval (checkpoint_post.go).
 		p.push = newCheckpointPush(u, app.Log, app.Config.Checkpoints.Every)
 	}
+	p.export(handler)
 	app.Log.Info("checkpoints on", "key_id", s.KeyID(), "every", app.Config.Checkpoints.Every)
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
@@ -146,6 +150,22 @@ type checkpointPublisher struct {
 	app    *App
 	signer *moderation.CheckpointSigner
 	push   *checkpointPush // nil without checkpoints.post_url
+	// Counts for /metrics: checkpoints signed, and failures to sign or to
+	// append (a push given up on is push.failed). A failure is only
+	// logged otherwise, and an operator must see the anchoring stop.
+	signed, signFailed, appendFailed atomic.Int64
+}
+
+// export puts the counts on handler's /metrics.
+func (p *checkpointPublisher) export(handler *api.Server) {
+	load := func(n *atomic.Int64) func() float64 { return func() float64 { return float64(n.Load()) } }
+	handler.CountFunc("vigie_checkpoints_signed_total", "Checkpoints of the chain head signed.", nil, load(&p.signed))
+	failures := "Checkpoint steps that failed: signing (reading the head, storing the checkpoint), appending to checkpoints.append_file, posting to checkpoints.post_url (given up after retries)."
+	handler.CountFunc("vigie_checkpoint_failures_total", failures, map[string]string{"stage": "sign"}, load(&p.signFailed))
+	handler.CountFunc("vigie_checkpoint_failures_total", failures, map[string]string{"stage": "append"}, load(&p.appendFailed))
+	if p.push != nil {
+		handler.CountFunc("vigie_checkpoint_failures_total", failures, map[string]string{"stage": "post"}, load(&p.push.failed))
+	}
 }
 
 // once makes a checkpoint if the head moved, then appends and posts it.
@@ -156,20 +176,24 @@ type checkpointPublisher struct {
 func (p *checkpointPublisher) once(ctx context.Context) {
 	c, err := moderation.MakeCheckpoint(ctx, p.app.DB, p.signer, time.Now())
 	if err != nil {
+		p.signFailed.Add(1)
 		p.app.Log.Error("checkpoint", "err", err)
 		return
 	}
 	if c == nil {
 		return
 	}
+	p.signed.Add(1)
 	p.app.Log.Info("checkpoint signed", "seq", c.Seq, "hash", c.Hash, "key_id", c.KeyID)
 	line, err := json.Marshal(c)
 	if err != nil {
+		p.signFailed.Add(1)
 		p.app.Log.Error("checkpoint", "err", err)
 		return
 	}
 	if path := p.app.Config.Checkpoints.AppendFile; path != "" {
 		if err := appendLine(p.app.Config.Path(path), line); err != nil {
+			p.appendFailed.Add(1)
 			p.app.Log.Error("checkpoint append", "file", path, "err", err)
 		}
 	}

@@ -290,8 +290,8 @@ func TestCheckpointAppendedWhateverThePush(t *testing.T) {
 	if len(lines) != 1 || json.Unmarshal([]byte(lines[0]), &c) != nil || c.Seq != 3 || c.Verify(signer.PublicKey()) != nil {
 		t.Fatalf("append file after a failed push: %q", lines)
 	}
-	if pub.push.failed.Load() != 1 {
-		t.Errorf("%d failures counted, want 1", pub.push.failed.Load())
+	if pub.push.failed.Load() != 1 || pub.signed.Load() != 1 || pub.appendFailed.Load() != 0 {
+		t.Errorf("%d post failures, %d signed, %d append failures counted; want 1, 1, 0", pub.push.failed.Load(), pub.signed.Load(), pub.appendFailed.Load())
 	}
 	checkLog(t, log.String(), 1)
 
@@ -308,6 +308,17 @@ func TestCheckpointAppendedWhateverThePush(t *testing.T) {
 		t.Fatalf("%d lines appended, %d requests, received %q; want 2, 3 and the second line %q", len(lines), requests, accepted, lines[len(lines)-1])
 	}
 	checkLog(t, log.String(), 1)
+
+	// An append file that cannot be written is counted, and the post
+	// still goes out.
+	app.Config.Checkpoints.AppendFile = "."
+	if _, err := app.Service.Intake(ctx, moderation.NewComment{Source: "api:cp", ExternalID: "y", Text: "Et encore merci"}); err != nil {
+		t.Fatal(err)
+	}
+	pub.once(ctx)
+	if requests, _ := rcv.counts(); pub.appendFailed.Load() != 1 || pub.signed.Load() != 3 || requests != 4 {
+		t.Errorf("%d append failures, %d signed, %d requests; want 1, 3, 4", pub.appendFailed.Load(), pub.signed.Load(), requests)
+	}
 }
 
 // A post_url the config refuses is named without its query.

@@ -92,6 +92,11 @@ func TestCheckpointsThroughTheRealBinary(t *testing.T) {
 		post(i)
 	}
 	waitLog(t, s, "checkpoint signed")
+	// An operator sees the anchoring work, and would see it stop.
+	if code, m := scrapeMetricsAt(t, "http://"+s.addr+"/metrics", ""); code != http.StatusOK || m["vigie_checkpoints_signed_total"] < 1 ||
+		m[`vigie_checkpoint_failures_total{stage="sign"}`] != 0 || m[`vigie_checkpoint_failures_total{stage="post"}`] != 0 {
+		t.Errorf("/metrics: %d, checkpoint series %v", code, m)
+	}
 
 	var list struct {
 		PublicKey   string                  `json:"public_key"`

@@ -130,7 +130,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	defer stopModels()
 	stopCrisis := sync.OnceFunc(startCrisis(ctx, app)) // crisis.go
 	defer stopCrisis()
-	stopCheckpoints, err := startCheckpoints(ctx, app)
+	stopCheckpoints, err := startCheckpoints(ctx, app, handler)
 	if err != nil {
 		return err
 	}
