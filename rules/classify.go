@@ -103,13 +103,12 @@ func Fingerprint(text string) string { return fingerprint(normalise(text)) }
 // bits keep accidental collisions out of reach for a day of comments, and
 // FNV costs a tenth of SHA-256 on every comment (it runs on the intake path).
 func fingerprint(nt *normText) string {
-	const offset, prime = 14695981039346656037, 1099511628211
-	h := uint64(offset)
+	h := uint64(fnvOffset)
 	for i := range nt.toks {
 		for _, b := range nt.collapsedOrWord(i) {
-			h = (h ^ uint64(b)) * prime
+			h = (h ^ uint64(b)) * fnvPrime
 		}
-		h = (h ^ ' ') * prime
+		h = (h ^ ' ') * fnvPrime
 	}
 	var buf [16]byte
 	const digits = "0123456789abcdef"

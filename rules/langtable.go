@@ -60,16 +60,16 @@ type langTable struct {
 	groupLangs [len(accentGroups)]uint64
 }
 
-// fnvBytes is FNV-1a of s, the hash of the n-gram index.
-func fnvBytes(s []byte) uint64 {
-	h := uint64(14695981039346656037)
-	for _, x := range s {
-		h = (h ^ uint64(x)) * 1099511628211
+// fnv1a is FNV-1a of s, the hash of the n-gram index.
+func fnv1a[T string | []byte](s T) uint64 {
+	h := uint64(fnvOffset)
+	for i := range len(s) {
+		h = (h ^ uint64(s[i])) * fnvPrime
 	}
 	return h
 }
 
-// find is the offset of gram's row in t.data, or -1; h is fnvBytes(gram).
+// find is the offset of gram's row in t.data, or -1; h is fnv1a(gram).
 func (t *langTable) find(gram []byte, h uint64) int {
 	for p := h & t.mask; ; p = (p + 1) & t.mask {
 		s := t.slots[p]
@@ -141,11 +141,7 @@ func parseLangTable(data string) (*langTable, error) {
 			return nil, bad("truncated n-gram")
 		}
 		gram := data[p+1 : p+1+k]
-		h := uint64(14695981039346656037)
-		for i := range len(gram) {
-			h = (h ^ uint64(gram[i])) * 1099511628211
-		}
-		q := h & t.mask
+		q := fnv1a(gram) & t.mask
 		for ; t.slots[q] != 0; q = (q + 1) & t.mask {
 			if at := int(t.slots[q] - 1); data[at+1:at+1+int(data[at])] == gram {
 				return nil, bad(fmt.Sprintf("n-gram %q twice", gram))
@@ -325,7 +321,7 @@ func (t *langTable) addWord(w []byte, sums []int64, seen map[uint64]struct{}) {
 		_, s3 := utf8.DecodeRune(w[c:])
 		d := c + s3
 		tri := w[a:d]
-		h := fnvBytes(tri)
+		h := fnv1a(tri)
 		if _, dup := seen[h]; !dup {
 			seen[h] = struct{}{}
 			// The shorter n-grams are looked up only when a language
@@ -340,7 +336,7 @@ func (t *langTable) addWord(w []byte, sums []int64, seen map[uint64]struct{}) {
 				}
 				if v == 0 {
 					if looked == 0 {
-						r2 = t.find(w[a:c], fnvBytes(w[a:c]))
+						r2 = t.find(w[a:c], fnv1a(w[a:c]))
 						looked = 1
 					}
 					if r2 >= 0 {
@@ -349,7 +345,7 @@ func (t *langTable) addWord(w []byte, sums []int64, seen map[uint64]struct{}) {
 				}
 				if v == 0 {
 					if looked == 1 {
-						r1 = t.find(w[a:b], fnvBytes(w[a:b]))
+						r1 = t.find(w[a:b], fnv1a(w[a:b]))
 						looked = 2
 					}
 					if r1 >= 0 {
